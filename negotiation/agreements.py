@@ -1,0 +1,94 @@
+"""Offers, responses, agreements in force and unilateral actions: the moves of the game."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .scenario import ExpiryRule
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A package of target levels for instruments of both sides, with a duration in rounds."""
+
+    proposer: str
+    responder: str
+    terms: tuple[tuple[str, float], ...]  # (instrument, level), in the scenario's instrument order
+    duration: int
+
+    @property
+    def levels(self) -> dict[str, float]:
+        return dict(self.terms)
+
+
+class ResponseKind(str, Enum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    COUNTER = "counter"
+
+
+@dataclass(frozen=True)
+class Response:
+    kind: ResponseKind
+    counter: Offer | None = None
+
+    @classmethod
+    def accept(cls) -> Response:
+        return cls(ResponseKind.ACCEPT)
+
+    @classmethod
+    def reject(cls) -> Response:
+        return cls(ResponseKind.REJECT)
+
+
+class ActionKind(str, Enum):
+    ESCALATE = "escalate"
+    DEESCALATE = "de-escalate"
+    HOLD = "hold"
+
+
+@dataclass(frozen=True)
+class Action:
+    """A unilateral move: set one of the government's own instruments to a new level."""
+
+    instrument: str
+    level: float
+    reason: str = ""
+
+
+class AgreementStatus(str, Enum):
+    IN_FORCE = "in force"
+    EXPIRED = "expired"
+    BROKEN = "broken"
+    SUPERSEDED = "superseded"
+
+
+@dataclass
+class Agreement:
+    """An accepted offer in force, with its commitments, expiry and record of compliance."""
+
+    name: str
+    parties: tuple[str, str]
+    terms: dict[str, float]
+    signed_round: int
+    expiry_round: int
+    on_expiry: ExpiryRule = ExpiryRule.SNAP_BACK
+    snap_back: dict[str, float] = field(default_factory=dict)
+    extension_rounds: int = 0
+    extensions_left: int = 0
+    interim: bool = False  # a truce: talks go on while it is in force
+    status: AgreementStatus = AgreementStatus.IN_FORCE
+    breached_by: str | None = None
+    # instruments a party has covertly pushed above its commitment, not yet detected
+    hidden_breaches: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def in_force(self) -> bool:
+        return self.status is AgreementStatus.IN_FORCE
+
+    def rounds_left(self, round_: int) -> int:
+        return self.expiry_round - round_
+
+    def other(self, party: str) -> str:
+        return self.parties[1] if party == self.parties[0] else self.parties[0]

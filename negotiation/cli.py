@@ -1,0 +1,158 @@
+"""The command line: parse arguments, call library functions, print what a person needs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import InputError
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_SCENARIO = PROJECT / "scenarios" / "june_2025_call.yaml"
+DEFAULT_OUT = Path("outputs")
+EXIT_INPUT = 2
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def seed_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must be 0 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Trade-talks negotiation game: the 2025 US-China trade talks as an agent-based model. "
+        "With no command, plays the default scenario.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="play one scenario and write its tables, story and plot")
+    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="scenario YAML (default: %(default)s)")
+    p.add_argument("--rounds", type=positive_int, help="rounds to play (default: the scenario's calendar)")
+    p.add_argument("--seed", type=seed_int, default=1, help="random seed (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results (default: %(default)s)")
+    p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check scenario files; exit 0 when all are valid")
+    p.add_argument("files", nargs="+", help="scenario YAML files")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
+    p.add_argument("--out", type=Path, help="write it to this file instead of printing it")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv or ["run"])
+    if args.command is None:
+        args = parser.parse_args(["run", *argv])
+    try:
+        return args.func(args) or 0
+    except InputError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def cmd_run(args) -> int:
+    from .results import run, write_run
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    result = run(scenario, seed=args.seed, rounds=args.rounds, source=str(args.scenario))
+    folder = write_run(result, args.out / f"{scenario.name}-seed{args.seed}", plot=not args.no_plot)
+    print(summary_text(result))
+    print(f"\nWrote {folder}/: rounds.csv (per-round table), summary.json, story.md (the full story), "
+          f"log.csv, manifest.json" + ("" if args.no_plot else ", run.png"))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .scenario import load_scenario
+
+    failed = 0
+    for name in args.files:
+        try:
+            s = load_scenario(name)
+        except InputError as exc:
+            failed += 1
+            print(f"error: {exc.render()}", file=sys.stderr)
+            continue
+        print(f"ok: {name}: {s.name} ({len(s.governments)} governments, {len(s.officials)} officials, "
+              f"{len(s.instruments)} instruments, {s.calendar.rounds} rounds of {s.calendar.round_days} days)")
+    return EXIT_INPUT if failed else 0
+
+
+def cmd_schema(args) -> int:
+    from .scenario import json_schema
+
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if args.out:
+        from .results import write_atomic
+
+        write_atomic(args.out, text)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# ----------------------------------------------------------------------------- printing
+
+
+def summary_text(result) -> str:
+    """A few lines a teacher can read out: what happened, where things ended, who gained."""
+    from .narrative import label, level_text
+    from .records import LogKind
+
+    s, summ = result.scenario, result.summary
+    first, last = result.rows[0], result.rows[-1]
+    lines = [f"{s.title}", f"{result.rounds} rounds of {s.calendar.round_days} days from {s.calendar.start}, seed {result.seed}", ""]
+    lines.append("What happened:")
+    headline = [e for e in result.log if e.kind in (LogKind.AGREEMENT, LogKind.EXPIRY, LogKind.DETECTION, LogKind.ACTION,
+                                                    LogKind.VIOLATION)
+                or (e.kind is LogKind.RATIFICATION and not e.data.get("ratified", True))]
+    for e in headline[:14]:
+        lines.append(f"  round {e.round:>2}: {e.text}")
+    if len(headline) > 14:
+        lines.append(f"  ... and {len(headline) - 14} more (see story.md)")
+    if not headline:
+        lines.append("  no agreement, no expiry, no retaliation: talks went nowhere and levels held.")
+    lines += ["", f"{'instrument':<44}{'start':>18}{'end':>20}"]
+    for spec in s.instruments:
+        a = level_text(s, spec.name, first[f"level_{spec.name}"])
+        b = level_text(s, spec.name, last[f"level_{spec.name}"])
+        lines.append(f"{label(spec):<44}{a:>18}{b:>20}")
+    lines.append("")
+    for g in s.governments:
+        lines.append(f"{g.name:<8} utility {first[f'utility_{g.name}']:.3f} -> {last[f'utility_{g.name}']:.3f}; "
+                     f"balance {last[f'balance_{g.name}']:+.1f} $bn/yr; escalations {summ[f'escalations_{g.name}']}, "
+                     f"violations {summ[f'violations_{g.name}']} ({summ[f'detected_{g.name}']} detected)")
+    lines.append(f"market stress {first['market_stress']:.2f} -> {last['market_stress']:.2f} (peak {summ['peak_market_stress']:.2f})")
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""Instruments: the measures one government imposes on another, and their named levels."""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum
+
+
+class InstrumentKind(str, Enum):
+    """The kinds of instrument that ship; a scenario may declare further kinds."""
+
+    TARIFF = "tariff"
+    MINERAL_EXPORT_CONTROL = "mineral_export_control"
+    CHIP_EXPORT_CONTROL = "chip_export_control"
+    VISA_RESTRICTION = "visa_restriction"
+
+
+class ControlLevel(IntEnum):
+    """The 0-3 scale of every non-tariff instrument (DESIGN.md, "Instrument")."""
+
+    NONE = 0  # no 2025-style restriction
+    TARGETED = 1  # targeted licensing or vetting
+    BROAD = 2  # broad throttle
+    SWEEPING = 3  # sweeping or embargo-like
+
+
+class Indicator(str, Enum):
+    """Economic indicators an official may weigh; each is scored 0 (worst) to 1 (best)."""
+
+    TRADE_BALANCE = "trade_balance"
+    TRADE_VOLUME = "trade_volume"
+    MARKET_STRESS = "market_stress"
+    INDUSTRY_EXPOSURE = "industry_exposure"
+    TECHNOLOGY_EXPOSURE = "technology_exposure"
+
+
+INDICATORS: tuple[Indicator, ...] = tuple(Indicator)
+
+UNITS = {
+    InstrumentKind.TARIFF.value: "percent",
+    InstrumentKind.MINERAL_EXPORT_CONTROL.value: "level",
+    InstrumentKind.CHIP_EXPORT_CONTROL.value: "level",
+    InstrumentKind.VISA_RESTRICTION.value: "level",
+}
+
+
+def describe_level(kind_unit: str, level: float) -> str:
+    """A level as a reader would say it: '30%' for a tariff, 'level 2 (broad)' for a control."""
+    if kind_unit == "percent":
+        return f"{level:g}%"
+    if float(level).is_integer() and 0 <= level <= 3:
+        return f"level {int(level)} ({ControlLevel(int(level)).name.lower()})"
+    return f"level {level:g}"

@@ -1,0 +1,74 @@
+"""Pictures of a run (matplotlib, drawn off-screen to PNG bytes)."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from .narrative import label  # noqa: E402
+from .records import LogKind  # noqa: E402
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .results import RunResult
+
+MARKS = {
+    LogKind.AGREEMENT: ("tab:green", "agreement"),
+    LogKind.EXPIRY: ("tab:orange", "expiry"),
+    LogKind.DETECTION: ("tab:red", "violation detected"),
+}
+
+
+def plot_run(result: RunResult) -> bytes:
+    """Four panels: tariffs, controls, utilities, trade and stress; agreements and breaches marked."""
+    s = result.scenario
+    rounds = [r["round"] for r in result.rows]
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True)
+    (ax_t, ax_c), (ax_u, ax_e) = axes
+    for spec in s.instruments:
+        series = [r[f"level_{spec.name}"] for r in result.rows]
+        ax = ax_t if s.unit_of(spec.kind) == "percent" else ax_c
+        ax.step(rounds, series, where="post", label=label(spec), linewidth=2)
+    ax_t.set_ylabel("additional tariff (%)")
+    ax_t.set_title("Tariffs")
+    ax_c.set_ylabel("level (0 none .. 3 sweeping)")
+    ax_c.set_ylim(-0.2, 3.2)
+    ax_c.set_yticks([0, 1, 2, 3])
+    ax_c.set_title("Export controls and visa restrictions")
+    for gov in s.governments:
+        ax_u.plot(rounds, [r[f"utility_{gov.name}"] for r in result.rows], label=gov.name, linewidth=2)
+    ax_u.set_ylabel("utility (0..1)")
+    ax_u.set_title("Governments' utility")
+    for flow in s.economy.trade:
+        key = f"flow_{flow.exporter}_{flow.importer}"
+        ax_e.plot(rounds, [r[key] for r in result.rows], label=f"{flow.exporter} -> {flow.importer} ($bn/yr)")
+    ax_e.set_ylabel("goods trade, $bn a year")
+    ax_e.set_title("Trade flows and market stress")
+    ax_s = ax_e.twinx()
+    ax_s.plot(rounds, [r["market_stress"] for r in result.rows], color="black", linestyle=":", label="market stress")
+    ax_s.set_ylim(0, 1)
+    ax_s.set_ylabel("market stress (0..1)")
+    seen = set()
+    for entry in result.log:
+        if entry.kind in MARKS:
+            color, name = MARKS[entry.kind]
+            for ax in axes.flat:
+                ax.axvline(entry.round, color=color, alpha=0.35, linewidth=1.5,
+                           label=name if (ax is ax_u and name not in seen) else None)
+            seen.add(name)
+    for ax in axes.flat:
+        ax.legend(fontsize=7, loc="best")
+        ax.grid(alpha=0.25)
+    ax_s.legend(fontsize=7, loc="lower right")
+    for ax in axes[1]:
+        ax.set_xlabel(f"round ({s.calendar.round_days} days each, from {s.calendar.start})")
+    fig.suptitle(f"{s.title} (seed {result.seed})")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()

@@ -1,0 +1,169 @@
+"""A run's results as records: the per-round table, the summary, the story and a manifest."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import platform
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__, narrative
+from .agreements import AgreementStatus
+from .model import TradeTalksModel
+from .records import LogEntry, LogKind
+from .scenario import Scenario
+from .strategies import Strategy
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run produced; plain data, so it pickles and compares."""
+
+    scenario: Scenario
+    seed: int
+    rounds: int
+    rows: list[dict]
+    log: list[LogEntry]
+    summary: dict
+    manifest: dict
+
+    def story(self) -> str:
+        return narrative.render(self.scenario, self.log)
+
+
+def run(
+    scenario: Scenario,
+    seed: int = 0,
+    rounds: int | None = None,
+    strategies: dict[str, Strategy] | None = None,
+    source: str | None = None,
+) -> RunResult:
+    """Play a scenario to its last round and collect the results."""
+    model = TradeTalksModel(scenario, seed, rounds=rounds, strategies=strategies)
+    model.run()
+    return RunResult(
+        scenario=scenario,
+        seed=model.seed,
+        rounds=model.rounds,
+        rows=model.rows,
+        log=model.log,
+        summary=summarise(model),
+        manifest=manifest(scenario, model.seed, model.rounds, model, source),
+    )
+
+
+def summarise(model: TradeTalksModel) -> dict:
+    """The per-run summary: one flat record, ready to be a row of a batch table."""
+    s = model.scenario
+    rows = model.rows
+    signed = [a for a in model.agreements if a.signed_round >= 1]
+    out: dict = {
+        "scenario": s.name,
+        "seed": model.seed,
+        "rounds": model.rounds,
+        "agreement_reached": bool(signed),
+        "first_agreement_round": signed[0].signed_round if signed else None,
+        "agreements_signed": len(signed),
+        "lapses": sum(1 for e in model.log if e.kind is LogKind.EXPIRY and e.data.get("snap_back")),
+        "agreements_broken": sum(1 for a in model.agreements if a.status is AgreementStatus.BROKEN),
+        "agreement_in_force_at_end": rows[-1]["agreements_in_force"] > 0,
+    }
+    for key in ("escalations", "de_escalations", "violations", "detected"):
+        for gov, n in model.counts[key].items():
+            out[f"{key}_{gov}"] = n
+    for name in model.inst_names:
+        series = [r[f"level_{name}"] for r in rows]
+        out[f"initial_{name}"] = series[0]
+        out[f"peak_{name}"] = max(series)
+        out[f"final_{name}"] = series[-1]
+    stress = [r["market_stress"] for r in rows]
+    out["peak_market_stress"] = max(stress)
+    out["final_market_stress"] = stress[-1]
+    for gov in model.gov_names:
+        series = [r[f"utility_{gov}"] for r in rows[1:]] or [rows[0][f"utility_{gov}"]]
+        out[f"final_utility_{gov}"] = series[-1]
+        out[f"mean_utility_{gov}"] = sum(series) / len(series)
+        out[f"final_balance_{gov}"] = rows[-1][f"balance_{gov}"]
+    for key in rows[-1]:
+        if key.startswith("trust_"):
+            out[f"final_{key}"] = rows[-1][key]
+    return out
+
+
+def manifest(scenario: Scenario, seed: int, rounds: int, model: TradeTalksModel | None = None, source: str | None = None) -> dict:
+    """What produced a result: enough to reproduce it."""
+    versions = {}
+    for dist in ("mesa", "numpy", "pydantic", "pyyaml"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    out = {
+        "package": "negotiation",
+        "version": __version__,
+        "scenario": scenario.name,
+        "scenario_hash": scenario.digest(),
+        "scenario_file": source,
+        "seed": seed,
+        "rounds": rounds,
+        "python": platform.python_version(),
+        "dependencies": versions,
+    }
+    if model is not None:
+        out["strategies"] = {name: repr(g.strategy) for name, g in model.governments.items()}
+    return out
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def rows_to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def log_to_csv(log: list[LogEntry], scenario: Scenario) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["round", "date", "kind", "actor", "text"])
+    for e in log:
+        writer.writerow([e.round, scenario.date_of(max(e.round, 1)).isoformat(), e.kind.value, e.actor or "", e.text])
+    return buf.getvalue()
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all: a crash never leaves a half-written result."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8", "newline": ""})) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_run(result: RunResult, out_dir: str | Path, plot: bool = True) -> Path:
+    """Write a run's files into `out_dir` and return the folder."""
+    out = Path(out_dir)
+    write_atomic(out / "rounds.csv", rows_to_csv(result.rows))
+    write_atomic(out / "log.csv", log_to_csv(result.log, result.scenario))
+    write_atomic(out / "story.md", result.story())
+    write_atomic(out / "summary.json", json.dumps(result.summary, indent=2) + "\n")
+    write_atomic(out / "manifest.json", json.dumps(result.manifest, indent=2) + "\n")
+    if plot:
+        from .plots import plot_run
+
+        write_atomic(out / "run.png", plot_run(result))
+    return out

@@ -1,0 +1,71 @@
+"""Time-based concession: concede toward the reservation value as the deadline nears."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from ..agreements import Action, Offer, Response
+from .base import Moves, Strategy, StrategyParams, accept_or_counter, offer_at, register
+
+
+class TimeConcessionParams(StrategyParams):
+    exponent: float = Field(
+        1.0,
+        gt=0,
+        le=100,
+        description="Concession curve: below 1 Boulware (holds out, concedes late), 1 linear, "
+        "above 1 Conceder (concedes early).",
+    )
+    initial: float = Field(0.0, ge=0, lt=1, description="Share of the range conceded in the first offer.")
+    retaliate: bool = Field(True, description="Answer hostile acts, with the chance set by the officials' stance.")
+
+
+@register
+class TimeConcession(Strategy):
+    """Concede on a time-dependent curve between the best package and the reservation value.
+
+    The target is u(t) = best - a(t) (best - reservation), with
+    a(t) = k + (1 - k) (t / T) ** (1 / e): t the rounds since talks opened, T the rounds to the
+    deadline (the truce's expiry or a scheduled deadline, else the last round), k the initial
+    concession and e the exponent. It offers the package furthest along the concession path
+    that still meets the target, accepts what is at least as good as its own next offer, and
+    answers hostile acts with the probability given by its officials' stance.
+
+    Names: Boulware (e < 1), linear (e = 1), Conceder (e > 1). Faratin, Sierra and Jennings
+    (1998), "Negotiation decision functions for autonomous agents", Robotics and Autonomous
+    Systems 24(3-4).
+    """
+
+    name = "time_concession"
+    Params = TimeConcessionParams
+    reference = "Faratin, Sierra & Jennings (1998), Robotics and Autonomous Systems 24(3-4)"
+    stochastic = True
+    concedes = True
+    retaliates = True
+    memory = "none"
+
+    def target(self, view, counterpart: str) -> float:
+        started = view.talks_opened(counterpart)
+        t = view.round - started + 1
+        horizon = max(1, view.deadline(counterpart) - started + 1)
+        p = self.params
+        alpha = p.initial + (1 - p.initial) * min(1.0, t / horizon) ** (1.0 / p.exponent)
+        best = float(view.values(view.path(counterpart)[:1])[0])
+        reservation = view.reservation(counterpart)
+        return best - alpha * (best - reservation)
+
+    def propose(self, view, counterpart: str, rng: np.random.Generator) -> Offer | None:
+        return offer_at(view, counterpart, self.target(view, counterpart), self.params.duration)
+
+    def respond(self, view, offer: Offer, rng: np.random.Generator) -> Response:
+        return accept_or_counter(view, offer, self.propose(view, offer.proposer, rng))
+
+    def act(self, view, rng: np.random.Generator) -> list[Action]:
+        moves = Moves(view)
+        if not self.params.retaliate:
+            return moves.actions
+        for news in view.news():
+            if news.kind.hostile and rng.random() < view.readiness:
+                moves.retaliate(news.actor, news.instrument_kind, f"in answer to {news.actor}'s {news.kind.value}")
+        return moves.actions

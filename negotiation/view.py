@@ -1,0 +1,128 @@
+"""What a government may know: the read-only window its strategy (or a human seat) sees.
+
+Preferences are common knowledge here, as in the bargaining models the analysis draws on
+(Nash 1950); what stays private is the intent to comply, which shows only through violations
+the other side detects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .agreements import Agreement, Offer
+from .records import Observation
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import TradeTalksModel
+
+
+class GovernmentView:
+    """Read-only access to the state of the game, from one government's seat."""
+
+    def __init__(self, model: TradeTalksModel, government: str):
+        self._m = model
+        self.name = government
+        self._g = model.gov_index[government]
+
+    # -- time and talks ---------------------------------------------------------------------
+
+    @property
+    def round(self) -> int:
+        return self._m.round
+
+    def counterparts(self) -> list[str]:
+        return [h for h in self._m.gov_names if h != self.name]
+
+    def talks_opened(self, counterpart: str) -> int:
+        return self._m.talks_with(self.name, counterpart).opened_round
+
+    def deadline(self, counterpart: str) -> int:
+        return self._m.deadline(self.name, counterpart)
+
+    def offers_received(self, counterpart: str) -> tuple[Offer, ...]:
+        return tuple(self._m.talks_with(self.name, counterpart).offers_by(counterpart))
+
+    def offers_made(self, counterpart: str) -> tuple[Offer, ...]:
+        return tuple(self._m.talks_with(self.name, counterpart).offers_by(self.name))
+
+    def agreement(self, counterpart: str) -> Agreement | None:
+        """The agreement in force with `counterpart` (a copy), if any."""
+        a = self._m.agreement_between(self.name, counterpart)
+        if a is None:
+            return None
+        return dataclasses.replace(a, terms=dict(a.terms), snap_back=dict(a.snap_back), hidden_breaches={})
+
+    def news(self) -> tuple[Observation, ...]:
+        """What others did to this government since its last turn to act."""
+        return tuple(o for o in self._m.news if o.observer == self.name)
+
+    def trust(self, counterpart: str) -> float:
+        return float(self._m.trust[self._g, self._m.gov_index[counterpart]])
+
+    @property
+    def readiness(self) -> float:
+        """Influence-weighted stance of the officials: 0 dovish .. 1 ready to retaliate."""
+        return self._m.readiness(self.name)
+
+    # -- instruments ------------------------------------------------------------------------
+
+    @property
+    def levels(self) -> np.ndarray:
+        out = self._m.levels.copy()
+        out.flags.writeable = False
+        return out
+
+    def level(self, instrument: str) -> float:
+        return float(self._m.levels[self._m.inst_index[instrument]])
+
+    def own_instruments(self, target: str | None = None) -> list[str]:
+        return [
+            i.name
+            for i in self._m.scenario.instruments
+            if i.imposer == self.name and (target is None or i.target == target)
+        ]
+
+    def bounds(self, instrument: str) -> tuple[float, float]:
+        spec = self._m.scenario.instruments[self._m.inst_index[instrument]]
+        return spec.min, spec.max
+
+    def step(self, instrument: str) -> float:
+        return self._m.scenario.instruments[self._m.inst_index[instrument]].step
+
+    def kind(self, instrument: str) -> str:
+        return self._m.scenario.instruments[self._m.inst_index[instrument]].kind
+
+    def salience(self, instrument: str) -> float:
+        """How much this government's officials, by influence, care about an instrument."""
+        return self._m.gov_salience[self._g, self._m.inst_index[instrument]]
+
+    # -- valuing packages -------------------------------------------------------------------
+
+    def path(self, counterpart: str) -> np.ndarray:
+        """The concession path from our best package to the counterpart's (offers.py)."""
+        path = self._m.concession_path(self.name, counterpart)
+        path.flags.writeable = False
+        return path
+
+    def values(self, levels: np.ndarray, who: str | None = None) -> np.ndarray:
+        """Utility of each row of levels to `who` (default: us), valued as a package."""
+        g = self._g if who is None else self._m.gov_index[who]
+        return self._m.package_utilities(np.atleast_2d(levels))[1][:, g]
+
+    def offer_value(self, offer: Offer, who: str | None = None) -> float:
+        return float(self.values(self._m.offer_levels(offer), who)[0])
+
+    def reservation(self, counterpart: str, who: str | None = None) -> float:
+        """What `who` (default: us) expects from no deal with `counterpart`."""
+        me = self.name if who is None else who
+        other = counterpart if who is None or who == self.name else self.name
+        return self._m.reservation(me, other)
+
+    def ratifiable(self, counterpart: str, levels: np.ndarray) -> bool:
+        return self._m.ratification(self.name, counterpart, levels).ratified
+
+    def make_offer(self, counterpart: str, levels: np.ndarray, duration: int) -> Offer:
+        return self._m.make_offer(self.name, counterpart, levels, duration)
