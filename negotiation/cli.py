@@ -64,9 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parser.parse_args(argv or ["run"])
-    if args.command is None:
-        args = parser.parse_args(["run", *argv])
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
+        argv = ["run", *argv]  # no command: play a scenario (the default one unless named)
+    args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
     except InputError as exc:

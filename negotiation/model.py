@@ -130,6 +130,7 @@ class TradeTalksModel(mesa.Model):
         self.rows: list[dict] = []
         self._paths: dict[tuple, np.ndarray] = {}
         self._values: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._pairs: dict[frozenset, list[int]] = {}
         self.counts = {
             key: dict.fromkeys(self.gov_names, 0) for key in ("escalations", "de_escalations", "violations", "detected")
         }
@@ -372,8 +373,9 @@ class TradeTalksModel(mesa.Model):
         """An acceptance binds only if the package beats both sides' no-deal value and both ratify."""
         levels = self.offer_levels(offer)
         values = self.package_utilities(levels[None, :])[1][0]
+        reservations = {}
         for gov in (offer.responder, offer.proposer):
-            reservation = self.reservation(gov, offer.proposer if gov == offer.responder else offer.responder)
+            reservation = reservations[gov] = self.reservation(gov, offer.proposer if gov == offer.responder else offer.responder)
             if values[self.gov_index[gov]] <= reservation:
                 self.say(LogKind.RESPONSE, f"{accepter} cannot accept: the package is worth no more to {gov} than no deal "
                          f"({values[self.gov_index[gov]]:.3f} against {reservation:.3f}).", actor=accepter)
@@ -385,9 +387,9 @@ class TradeTalksModel(mesa.Model):
                      data={"support": vote.support, "ratified": vote.ratified})
         if not all(v.ratified for v in votes):
             return
-        self._sign(offer, levels)
+        self._sign(offer, levels, values, reservations)
 
-    def _sign(self, offer: Offer, levels: np.ndarray) -> None:
+    def _sign(self, offer: Offer, levels: np.ndarray, values: np.ndarray, reservations: dict[str, float]) -> None:
         a, b = offer.proposer, offer.responder
         no_deal = self.no_deal_levels(a, b)
         old = self.agreement_between(a, b)
@@ -415,7 +417,10 @@ class TradeTalksModel(mesa.Model):
             self._pending.append(Observation(self.round, x, y, ObservationKind.AGREEMENT))
         self.say(LogKind.AGREEMENT, f"Agreement signed between {a} and {b}, in force until round {agreement.expiry_round} "
                  f"({narrative.date(self, agreement.expiry_round)})" + (": " + "; ".join(changes) + "." if changes else
-                 ", confirming the current levels."), data={"agreement": agreement.name, "terms": dict(offer.terms)})
+                 ", confirming the current levels."),
+                 data={"agreement": agreement.name, "terms": dict(offer.terms), "parties": [a, b],
+                       "values": {g: float(values[self.gov_index[g]]) for g in (a, b)},
+                       "reservations": reservations})
         if old is not None:
             self.say(LogKind.NOTE, f"It replaces the {narrative.agreement_name(old)}.")
 
@@ -512,7 +517,12 @@ class TradeTalksModel(mesa.Model):
         return Ratification(g, ok, float(support), leader_ok, tuple(opposed))
 
     def pair_instruments(self, a: str, b: str) -> list[int]:
-        return [k for k, i in enumerate(self.scenario.instruments) if {i.imposer, i.target} == {a, b}]
+        """Indices of the instruments between a and b, both directions (memoised: asked every offer)."""
+        key = frozenset((a, b))
+        idx = self._pairs.get(key)
+        if idx is None:
+            idx = self._pairs[key] = [k for k, i in enumerate(self.scenario.instruments) if {i.imposer, i.target} == key]
+        return idx
 
     def concession_path(self, g: str, h: str) -> np.ndarray:
         """g's concession path toward h; it depends only on the levels of instruments outside the pair."""

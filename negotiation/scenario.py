@@ -352,7 +352,7 @@ def read_yaml(path: str | Path, error: type[ScenarioError] = ScenarioError) -> A
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
         if "could not determine a constructor" in problem:
-            problem = "tags that build Python objects are not allowed " + problem.split("for the tag", 1)[-1].strip()
+            problem = "tags that build Python objects are not allowed: " + problem.split("for the tag", 1)[-1].strip()
         raise error(origin, Problem(where, f"YAML error: {problem}")) from None
     except yaml.YAMLError as exc:
         raise error(origin, f"YAML error: {exc}") from None
@@ -485,7 +485,8 @@ def check_references(s: Scenario) -> list[Problem]:
                     p = _pydantic_problem(err)
                     add(f"governments[{i}].strategy.params" + ("." + p.path if p.path else ""), p.message)
         leaders = [o.name for o in s.officials if o.government == g.name and o.role is Role.LEADER]
-        if len(leaders) != 1:
+        dangling = any(o.government not in govs for o in s.officials)  # reported below; don't cascade
+        if len(leaders) != 1 and not dangling:
             add(f"governments[{i}]", f"{g.name} needs exactly one official with role leader (has {len(leaders)})")
 
     for i, inst in enumerate(s.instruments):

@@ -1,0 +1,232 @@
+"""The model's mechanics on small scenarios with outcomes worked out in advance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from negotiation.agreements import AgreementStatus, Offer, Response
+from negotiation.model import TradeTalksModel
+from negotiation.records import LogKind
+from negotiation.scenario import parse_scenario
+from negotiation.strategies import Strategy
+
+
+class Silent(Strategy):
+    """Makes no offer, rejects everything, never acts."""
+
+    name = "silent"
+
+    def propose(self, view, counterpart, rng):
+        return None
+
+    def respond(self, view, offer, rng):
+        return Response.reject()
+
+
+def truce(data, **extra):
+    """A truce at 10%/10% that snaps back to 50%/50% after round 3, no talks."""
+    for inst in data["instruments"]:
+        inst["initial"] = 10
+    data["talks"] = []
+    agreement = {
+        "name": "truce",
+        "parties": ["A", "B"],
+        "terms": {"a_tariff_b": 10, "b_tariff_a": 10},
+        "expires_round": 3,
+        "snap_back": {"a_tariff_b": 50, "b_tariff_a": 50},
+    }
+    agreement.update(extra)
+    data["agreements"] = [agreement]
+    return parse_scenario(data, "tiny")
+
+
+def levels_of(model, name):
+    return [row[f"level_{name}"] for row in model.rows]
+
+
+def test_an_agreement_snaps_back_at_expiry(tiny_data):
+    m = TradeTalksModel(truce(tiny_data), seed=0)
+    for _ in range(4):
+        m.step()
+    assert levels_of(m, "a_tariff_b") == [10, 10, 10, 50, 50]
+    assert m.agreements[0].status is AgreementStatus.EXPIRED
+    expiry = [e for e in m.log if e.kind is LogKind.EXPIRY]
+    assert len(expiry) == 1 and expiry[0].round == 3 and "snap back" in expiry[0].text
+    # a snap-back is scheduled, not hostile: tit-for-tat does not retaliate against it
+    assert m.counts["escalations"] == {"A": 0, "B": 0}
+
+
+def test_an_agreement_is_extended_then_snaps_back(tiny_data):
+    s = truce(tiny_data, on_expiry="extend", extension_rounds=2, max_extensions=1)
+    m = TradeTalksModel(s, seed=0)
+    for _ in range(6):
+        m.step()
+    assert levels_of(m, "b_tariff_a") == [10, 10, 10, 10, 10, 50, 50]
+    assert m.agreements[0].expiry_round == 5
+
+
+def violator(data):
+    """A is a pure hawk with no trust (always breaks commitments); B never does and detects at once."""
+    data["officials"][0]["traits"] = {"hawkishness": 1.0, "patience": 0.0, "trust": 0.0}
+    data["officials"][1]["traits"] = {"hawkishness": 0.0, "patience": 0.0, "trust": 0.5}
+    data["dynamics"]["violation_rate"] = 1.0
+    data["dynamics"]["detection"] = 1.0
+    return truce(data, expires_round=9)
+
+
+def test_a_violation_is_detected_lowers_trust_and_invites_retaliation(tiny_data):
+    m = TradeTalksModel(violator(tiny_data), seed=0)
+    m.step()
+    # Round 1: A quietly raises its tariff one step toward its ideal (20%); B has not seen it yet.
+    assert m.levels[0] == 20
+    assert m.agreements[0].in_force
+    assert m.trust[1, 0] == pytest.approx(0.5)
+    m.step()
+    # Round 2: B detects it: the agreement is broken, B's trust in A falls by the penalty,
+    # and B (tit for tat) answers with exactly one step on its own tariff.
+    a = m.agreements[0]
+    assert a.status is AgreementStatus.BROKEN and a.breached_by == "A"
+    assert m.trust[1, 0] == pytest.approx(0.3)
+    assert m.levels[1] == 20
+    assert m.counts["violations"] == {"A": 1, "B": 0}
+    assert m.counts["detected"] == {"A": 1, "B": 0}
+    assert [e.kind for e in m.log if e.round == 2][:1] == [LogKind.DETECTION]
+
+
+def test_an_escalation_under_an_agreement_is_an_overt_violation(tiny_data):
+    s = truce(tiny_data, expires_round=9)
+
+    class Raise(Silent):
+        name = "raise"
+
+        def act(self, view, rng):
+            from negotiation.agreements import Action
+
+            return [Action("a_tariff_b", 30.0, "test")] if view.round == 2 else []
+
+    m = TradeTalksModel(s, seed=0, strategies={"A": Raise(), "B": Silent()})
+    m.step()
+    m.step()
+    assert m.agreements[0].status is AgreementStatus.BROKEN
+    assert m.counts["violations"]["A"] == 1 and m.counts["escalations"]["A"] == 1
+
+
+def two_voices(data):
+    """A has a leader (Alice, influence 1) and a minister (Anna, influence 3) who wants 100% tariffs."""
+    data["officials"].append(
+        {
+            "name": "Anna",
+            "government": "A",
+            "role": "minister",
+            "influence": 3.0,
+            "traits": {"hawkishness": 0.5, "patience": 0.5, "trust": 0.5},
+            "preferences": {"a_tariff_b": {"ideal": 100, "salience": 1.0}},
+            "indicators": {"trade_balance": 0.5},
+        }
+    )
+    return parse_scenario(data, "tiny")
+
+
+def test_ratification_needs_the_leader_and_the_threshold(tiny_data):
+    m = TradeTalksModel(two_voices(tiny_data), seed=0)
+    current = m.levels.copy()  # 50 / 50; no agreement, so no deal means these levels
+    alice_likes = np.array([20.0, 0.0])  # Alice's ideal, Anna's loss
+    vote = m.ratification("A", "B", alice_likes)
+    assert vote.leader_approves and not vote.ratified
+    assert vote.support == pytest.approx(0.25) and vote.opposed == ("Anna",)
+    anna_likes = np.array([100.0, 50.0])  # Anna gains, Alice loses: the leader vetoes
+    vote = m.ratification("A", "B", anna_likes)
+    assert not vote.leader_approves and not vote.ratified and vote.support == pytest.approx(0.75)
+    both_like = current.copy()
+    both_like[1] = 0.0  # B drops its tariff: good for both of A's officials
+    vote = m.ratification("A", "B", both_like)
+    assert vote.ratified and vote.support == pytest.approx(1.0)
+
+
+def test_no_government_is_bound_below_its_reservation_value(tiny):
+    class Yes(Strategy):
+        """Proposes a package terrible for B and accepts anything."""
+
+        name = "yes"
+
+        def propose(self, view, counterpart, rng):
+            return Offer(view.name, counterpart, (("a_tariff_b", 100.0), ("b_tariff_a", 0.0)), 5)
+
+        def respond(self, view, offer, rng):
+            return Response.accept()
+
+    m = TradeTalksModel(tiny, seed=0, strategies={"A": Yes(), "B": Yes()})
+    m.step()
+    assert not any(e.kind is LogKind.AGREEMENT for e in m.log)
+    refusal = [e for e in m.log if e.kind is LogKind.RESPONSE]
+    assert refusal and "cannot accept" in refusal[0].text and "worth no more to B" in refusal[0].text
+    assert list(m.levels) == [50.0, 50.0]
+
+
+def test_events_fire_in_their_round(tiny_data):
+    tiny_data["events"] = [
+        {"name": "ruling", "kind": "set_level", "round": 2, "instrument": "a_tariff_b", "level": 0},
+        {"name": "crash", "kind": "market_shock", "round": 3, "stress": 0.5},
+        {"name": "call", "kind": "leaders_call", "round": 1, "between": ["A", "B"], "trust": 0.2},
+    ]
+    s = parse_scenario(tiny_data, "tiny")
+    m = TradeTalksModel(s, seed=0, strategies={"A": Silent(), "B": Silent()})
+    m.step()
+    assert m.trust[0, 1] == pytest.approx(0.7)
+    m.step()
+    assert m.levels[0] == 0
+    stress_before = m.economy.stress
+    m.step()
+    assert m.rows[-1]["market_stress"] > stress_before + 0.4
+    assert [e.round for e in m.log if e.kind is LogKind.EVENT] == [1, 2, 3]
+
+
+def test_an_instructor_inject_fires_next_round(tiny_data):
+    tiny_data["injects"] = [{"name": "selloff", "kind": "market_shock", "stress": 0.5}]
+    m = TradeTalksModel(parse_scenario(tiny_data, "tiny"), seed=0, strategies={"A": Silent(), "B": Silent()})
+    m.step()
+    m.inject("selloff")
+    m.step()
+    assert any(e.kind is LogKind.EVENT and e.round == 2 and "selloff" in e.text for e in m.log)
+    with pytest.raises(KeyError, match="unknown inject 'nope'; this scenario offers: selloff"):
+        m.inject("nope")
+
+
+def test_hostile_acts_harden_stances_and_friendly_ones_soften(tiny):
+    m = TradeTalksModel(tiny, seed=0)
+    alice = m.officials[0]
+    alice.update_stance(hostile=2, friendly=0)
+    assert alice.stance == pytest.approx(0.5 + 0.2 * 0.5 * 2)
+    alice.update_stance(hostile=0, friendly=1)
+    assert alice.stance == pytest.approx(0.7 - 0.1)
+
+
+def test_three_governments_negotiate_in_pairs(tiny_data):
+    tiny_data["governments"].append({"name": "C", "strategy": {"name": "time_concession"}})
+    tiny_data["officials"].append(
+        {
+            "name": "Carol",
+            "government": "C",
+            "role": "leader",
+            "influence": 1.0,
+            "traits": {"hawkishness": 0.5, "patience": 0.5, "trust": 0.5},
+            "preferences": {"c_tariff_a": {"ideal": 0, "salience": 1.0}, "a_tariff_c": {"ideal": 0, "salience": 1.0}},
+        }
+    )
+    tiny_data["instruments"] += [
+        {"name": "c_tariff_a", "kind": "tariff", "imposer": "C", "target": "A", "initial": 30, "max": 100, "step": 10},
+        {"name": "a_tariff_c", "kind": "tariff", "imposer": "A", "target": "C", "initial": 30, "max": 100, "step": 10},
+    ]
+    tiny_data["talks"].append({"between": ["A", "C"], "first_proposer": "C"})
+    tiny_data["economy"]["trade"].append({"exporter": "C", "importer": "A", "value": 80})
+    s = parse_scenario(tiny_data, "tiny")
+    m = TradeTalksModel(s, seed=0)
+    m.run()
+    offers = [e for e in m.log if e.kind is LogKind.OFFER and e.data]
+    pairs = set()
+    for e in offers:
+        names = e.data["terms"]
+        pairs.add(frozenset({s.instrument(n).imposer for n in names} | {s.instrument(n).target for n in names}))
+    # each offer covers the instruments of exactly one pair, and both pairs negotiate
+    assert pairs == {frozenset("AB"), frozenset("AC")}

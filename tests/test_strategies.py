@@ -1,0 +1,130 @@
+"""Strategies against scripted opponents, and a contract every registered strategy must keep."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from negotiation.agreements import Action, Response
+from negotiation.model import TradeTalksModel
+from negotiation.records import LogKind
+from negotiation.strategies import STRATEGIES, Strategy, make_strategy
+
+
+class Script(Strategy):
+    """Plays a fixed list of actions by round; makes no offers, rejects all."""
+
+    name = "script"
+
+    def __init__(self, moves: dict[int, list[Action]]):
+        super().__init__()
+        self.moves = moves
+
+    def propose(self, view, counterpart, rng):
+        return None
+
+    def respond(self, view, offer, rng):
+        return Response.reject()
+
+    def act(self, view, rng):
+        return self.moves.get(view.round, [])
+
+
+def no_talks(tiny_data):
+    from negotiation.scenario import parse_scenario
+
+    tiny_data["talks"] = []
+    return parse_scenario(tiny_data, "tiny")
+
+
+def test_tit_for_tat_answers_once_then_returns_to_cooperation(tiny_data):
+    s = no_talks(tiny_data)
+    a = Script({2: [Action("a_tariff_b", 60.0)], 4: [Action("a_tariff_b", 50.0)]})
+    m = TradeTalksModel(s, seed=0, strategies={"A": a, "B": make_strategy("tit_for_tat", {})})
+    m.run()
+    b_levels = [row["level_b_tariff_a"] for row in m.rows]
+    # A escalates in round 2; B answers in round 3 with one step in kind; A backs down in round 4;
+    # B returns to cooperation in round 5 and stays there.
+    assert b_levels[:8] == [50, 50, 50, 60, 60, 50, 50, 50]
+    assert m.counts["escalations"]["B"] == 1 and m.counts["de_escalations"]["B"] == 1
+
+
+def test_tit_for_tat_answers_two_acts_with_two_steps(tiny_data):
+    tiny_data["instruments"].append(
+        {"name": "a_chips_b", "kind": "chip_export_control", "imposer": "A", "target": "B", "initial": 0, "max": 3}
+    )
+    tiny_data["economy"]["control_effects"] = {"chip_export_control": {"indicator": "technology_exposure", "per_level": 0.2}}
+    s = no_talks(tiny_data)
+    a = Script({1: [Action("a_tariff_b", 60.0), Action("a_chips_b", 1.0)]})
+    m = TradeTalksModel(s, seed=0, strategies={"A": a, "B": make_strategy("tit_for_tat", {})})
+    m.step()
+    m.step()
+    # B has one instrument: both answers land on its tariff, one step each.
+    assert m.levels[1] == 70
+
+
+def test_time_concession_follows_its_curve(tiny):
+    """Boulware holds out and Conceder gives ground early; both reach the reservation at the deadline."""
+    targets = {}
+    for exponent in (0.5, 1.0, 2.0):
+        strategy = make_strategy("time_concession", {"exponent": exponent})
+        m = TradeTalksModel(tiny, seed=0, strategies={"A": strategy})
+        view = m.governments["A"].view
+        best = float(view.values(view.path("B")[:1])[0])
+        reservation = view.reservation("B")
+        curve = []
+        for r in (1, 5, 10):
+            m.round = r  # the deadline is the last round (10); talks opened in round 1
+            curve.append(strategy.target(view, "B"))
+        targets[exponent] = curve
+        T = 10
+        for r, target in zip((1, 5, 10), curve):
+            assert target == pytest.approx(best - (r / T) ** (1 / exponent) * (best - reservation))
+        assert curve[-1] == pytest.approx(reservation)
+    assert targets[0.5][1] > targets[1.0][1] > targets[2.0][1]
+
+
+def test_time_concession_retaliates_only_as_ready_as_its_officials(tiny_data):
+    for official in tiny_data["officials"]:
+        official["traits"]["hawkishness"] = 0.0
+    tiny_data["dynamics"]["stance_reactivity"] = 0.0
+    s = no_talks(tiny_data)
+    a = Script({2: [Action("a_tariff_b", 60.0)]})
+    m = TradeTalksModel(s, seed=0, strategies={"A": a, "B": make_strategy("time_concession", {})})
+    m.run()
+    assert m.counts["escalations"]["B"] == 0  # a fully dovish government never answers
+
+
+# ----------------------------------------------------------------------------- contract
+
+
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
+def test_strategy_contract(name, default_scenario):
+    """Any registered strategy, on both sides: offers in bounds, never bound below reservation, deterministic."""
+    s = default_scenario.with_rounds(14)
+
+    def play(seed):
+        m = TradeTalksModel(s, seed, strategies={g: make_strategy(name, {}) for g in ("US", "China")})
+        m.run()  # the model raises if a strategy offers or acts out of bounds or on another's instrument
+        return m
+
+    m = play(3)
+    for e in m.log:
+        if e.kind is LogKind.OFFER and e.data:
+            for inst, level in e.data["terms"].items():
+                spec = s.instrument(inst)
+                assert spec.min <= level <= spec.max
+        if e.kind is LogKind.AGREEMENT:
+            for gov, value in e.data["values"].items():
+                assert value > e.data["reservations"][gov]
+    again = play(3)
+    assert again.rows == m.rows and [e.text for e in again.log] == [e.text for e in m.log]
+    levels = np.array([[r[f"level_{i.name}"] for i in s.instruments] for r in m.rows])
+    assert (levels >= [i.min for i in s.instruments]).all() and (levels <= [i.max for i in s.instruments]).all()
+
+
+def test_strategies_have_metadata():
+    for name, cls in STRATEGIES.items():
+        assert cls.name == name
+        assert cls.reference, f"{name} cites no literature"
+        assert cls.__doc__ and len(cls.__doc__.strip()) > 40
