@@ -25,7 +25,7 @@ class Talks:
 
     pair: tuple[str, str]
     open: bool
-    opened_round: int
+    opened_round: int | None  # when the current episode of talks began (None: not yet resumed)
     next_proposer: str
     offers: list[Offer] = field(default_factory=list)
 
@@ -330,6 +330,8 @@ class TradeTalksModel(mesa.Model):
         return a is None or a.interim or a.rounds_left(self.round) <= self.scenario.dynamics.renegotiate_before
 
     def _bargain(self, talks: Talks) -> None:
+        if talks.opened_round is None:  # a new episode of talks after an agreement: the clock restarts
+            talks.opened_round = self.round
         proposer = talks.next_proposer
         responder = talks.pair[1] if proposer == talks.pair[0] else talks.pair[0]
         talks.next_proposer = responder
@@ -405,6 +407,7 @@ class TradeTalksModel(mesa.Model):
             snap_back={name: float(no_deal[self.inst_index[name]]) for name, _ in offer.terms},
         )
         self.agreements.append(agreement)
+        self.talks_with(a, b).opened_round = None  # the next episode's clock starts when talks resume
         changes = []
         for name, level in offer.terms:
             k = self.inst_index[name]

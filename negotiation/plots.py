@@ -29,10 +29,14 @@ def plot_run(result: RunResult) -> bytes:
     rounds = [r["round"] for r in result.rows]
     fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True)
     (ax_t, ax_c), (ax_u, ax_e) = axes
+    controls = [spec for spec in s.instruments if s.unit_of(spec.kind) != "percent"]
     for spec in s.instruments:
         series = [r[f"level_{spec.name}"] for r in result.rows]
-        ax = ax_t if s.unit_of(spec.kind) == "percent" else ax_c
-        ax.step(rounds, series, where="post", label=label(spec), linewidth=2)
+        if spec in controls:  # nudge control lines apart so equal levels stay visible
+            nudge = 0.05 * (controls.index(spec) - (len(controls) - 1) / 2)
+            ax_c.step(rounds, [x + nudge for x in series], where="post", label=label(spec), linewidth=2)
+        else:
+            ax_t.step(rounds, series, where="post", label=label(spec), linewidth=2)
     ax_t.set_ylabel("additional tariff (%)")
     ax_t.set_title("Tariffs")
     ax_c.set_ylabel("level (0 none .. 3 sweeping)")

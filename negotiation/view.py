@@ -37,7 +37,9 @@ class GovernmentView:
         return [h for h in self._m.gov_names if h != self.name]
 
     def talks_opened(self, counterpart: str) -> int:
-        return self._m.talks_with(self.name, counterpart).opened_round
+        """The round the current episode of talks began (talks restart their clock after each agreement)."""
+        opened = self._m.talks_with(self.name, counterpart).opened_round
+        return self.round if opened is None else opened
 
     def deadline(self, counterpart: str) -> int:
         return self._m.deadline(self.name, counterpart)
