@@ -502,6 +502,18 @@ class TradeTalksModel(mesa.Model):
         """What g expects from no deal with h: its utility at the no-deal levels."""
         return float(self.package_utilities(self.no_deal_levels(g, h)[None, :])[1][0, self.gov_index[g]])
 
+    def ratifiable(self, g: str, h: str, levels: np.ndarray) -> np.ndarray:
+        """For each row of levels (K, n_instr), would g's coalition ratify it? (vectorised `ratification`)"""
+        gov = self.governments[g]
+        rows = np.atleast_2d(levels)
+        off = self.package_utilities(rows)[0]
+        no_deal = self.package_utilities(self.no_deal_levels(g, h)[None, :])[0][0]
+        members = [o.index for o in gov.officials]
+        approve = off[:, members] > no_deal[members]
+        support = approve @ self.prefs.influence[gov.index, members]
+        leader = members.index(gov.leader.index)
+        return approve[:, leader] & (support >= gov.spec.ratification_threshold - 1e-12)
+
     def ratification(self, g: str, h: str, levels: np.ndarray) -> Ratification:
         """g's officials vote by influence: the leader must approve and support reach the threshold."""
         both = np.stack([np.asarray(levels, dtype=float), self.no_deal_levels(g, h)])

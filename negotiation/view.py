@@ -123,8 +123,9 @@ class GovernmentView:
         other = counterpart if who is None or who == self.name else self.name
         return self._m.reservation(me, other)
 
-    def ratifiable(self, counterpart: str, levels: np.ndarray) -> bool:
-        return self._m.ratification(self.name, counterpart, levels).ratified
+    def ratifiable(self, counterpart: str, levels: np.ndarray) -> np.ndarray:
+        """Would our coalition ratify each row of `levels` (one package, or a batch)?"""
+        return self._m.ratifiable(self.name, counterpart, levels)
 
     def make_offer(self, counterpart: str, levels: np.ndarray, duration: int) -> Offer:
         return self._m.make_offer(self.name, counterpart, levels, duration)

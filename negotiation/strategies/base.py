@@ -85,11 +85,11 @@ def offer_at(view: GovernmentView, counterpart: str, target: float, duration: in
     path = view.path(counterpart)
     values = view.values(path)
     reservation = view.reservation(counterpart)
-    ok = (values >= target - 1e-12) & (values > reservation)
-    for k in np.flatnonzero(ok)[::-1]:
-        if view.ratifiable(counterpart, path[k]):
-            return view.make_offer(counterpart, path[k], duration)
-    return None
+    ok = (values >= target - 1e-12) & (values > reservation) & view.ratifiable(counterpart, path)
+    candidates = np.flatnonzero(ok)
+    if len(candidates) == 0:
+        return None
+    return view.make_offer(counterpart, path[candidates[-1]], duration)
 
 
 def accept_or_counter(view: GovernmentView, offer: Offer, my_offer: Offer | None) -> Response:
