@@ -37,7 +37,7 @@ class Official(mesa.Agent):
 
     def update_stance(self, hostile: int, friendly: int) -> None:
         """React to this round's hostile and friendly acts against the official's government."""
-        d = self.model.scenario.dynamics
+        d = self.model.config.dynamics
         traits = self.spec.traits
         stance = self.stance + d.stance_reactivity * (1 - traits.patience) * (hostile - friendly)
         stance += d.stance_relaxation * (traits.hawkishness - stance)

@@ -62,7 +62,8 @@ class TradeTalksModel(mesa.Model):
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
         super().__init__(rng=int(seed))
-        self.scenario = scenario
+        # `config`, not `scenario`: Mesa 3.5's Model has a `scenario` property of its own.
+        self.config = scenario
         self.seed = int(seed)
         self.rounds = scenario.calendar.rounds if rounds is None else int(rounds)
         self.round = 0
@@ -161,9 +162,9 @@ class TradeTalksModel(mesa.Model):
 
     def inject(self, name: str) -> EventSpec:
         """Fire one of the scenario's injects at the start of the next round (an instructor's move)."""
-        event = next((e for e in self.scenario.injects if e.name == name), None)
+        event = next((e for e in self.config.injects if e.name == name), None)
         if event is None:
-            known = ", ".join(e.name for e in self.scenario.injects) or "(none)"
+            known = ", ".join(e.name for e in self.config.injects) or "(none)"
             raise KeyError(f"unknown inject {name!r}; this scenario offers: {known}")
         self._injected.append(event)
         return event
@@ -210,7 +211,7 @@ class TradeTalksModel(mesa.Model):
     # ------------------------------------------------------------------ 2. agreements
 
     def _check_agreements(self) -> None:
-        d = self.scenario.dynamics
+        d = self.config.dynamics
         for a in self.agreements:
             if not a.in_force:
                 continue
@@ -242,7 +243,7 @@ class TradeTalksModel(mesa.Model):
             if self.levels[k] != level:
                 changes.append(narrative.change(self, name, self.levels[k], level))
                 self.levels[k] = level
-                spec = self.scenario.instruments[k]
+                spec = self.config.instruments[k]
                 self.news.append(Observation(self.round, spec.imposer, spec.target, ObservationKind.SNAP_BACK, name, spec.kind))
         text = f"The {narrative.agreement_name(a)} expires"
         text += (": levels snap back (" + "; ".join(changes) + ")." if changes else ".")
@@ -254,7 +255,7 @@ class TradeTalksModel(mesa.Model):
         a.hidden_breaches[party] = set(hidden)
         if not hidden:
             return
-        if self.rng.random() < self.scenario.dynamics.detection:
+        if self.rng.random() < self.config.dynamics.detection:
             victim = a.other(party)
             self._breach(a, party, sorted(hidden)[0], overt=False)
             self.say(LogKind.DETECTION, f"{victim} detects {party}'s violation of the {narrative.agreement_name(a)}; "
@@ -263,20 +264,20 @@ class TradeTalksModel(mesa.Model):
 
     def _maybe_violate(self, a: Agreement, party: str) -> None:
         """A side may quietly push one of its committed instruments back up (drawn from traits)."""
-        d = self.scenario.dynamics
+        d = self.config.dynamics
         other = a.other(party)
         g, h = self.gov_index[party], self.gov_index[other]
         chance = d.violation_rate * self.readiness(party) * (1.0 - self.trust[g, h])
         if self.rng.random() >= chance:
             return
-        options = [name for name in a.terms if self.scenario.instrument(name).imposer == party
+        options = [name for name in a.terms if self.config.instrument(name).imposer == party
                    and self.levels[self.inst_index[name]] < self.hi[self.inst_index[name]]]
         if not options:
             return
         trials = np.repeat(self.levels[None, :], len(options), axis=0)
         for row, name in enumerate(options):
             k = self.inst_index[name]
-            trials[row, k] = min(self.hi[k], self.levels[k] + self.scenario.instruments[k].step)
+            trials[row, k] = min(self.hi[k], self.levels[k] + self.config.instruments[k].step)
         gain = self.package_utilities(trials)[1][:, g] - self.package_utilities(self.levels[None, :])[1][0, g]
         best = int(np.argmax(gain))
         if gain[best] <= 0:
@@ -291,7 +292,7 @@ class TradeTalksModel(mesa.Model):
                  f"(unseen by {other} so far).", actor=party, data={"agreement": a.name, "instrument": name})
 
     def _breach(self, a: Agreement, party: str, instrument: str, overt: bool) -> None:
-        d = self.scenario.dynamics
+        d = self.config.dynamics
         victim = a.other(party)
         i, j = self.gov_index[victim], self.gov_index[party]
         self.trust[i, j] = max(0.0, self.trust[i, j] - d.trust_penalty)
@@ -300,7 +301,7 @@ class TradeTalksModel(mesa.Model):
         self.counts["detected"][party] += 1
         if overt:
             self.counts["violations"][party] += 1
-        kind = self.scenario.instrument(instrument).kind
+        kind = self.config.instrument(instrument).kind
         target = self.news if not overt else self._pending
         target.append(Observation(self.round, party, victim, ObservationKind.VIOLATION, instrument, kind))
 
@@ -327,7 +328,7 @@ class TradeTalksModel(mesa.Model):
 
     def _talks_active(self, talks: Talks) -> bool:
         a = self.agreement_between(*talks.pair)
-        return a is None or a.interim or a.rounds_left(self.round) <= self.scenario.dynamics.renegotiate_before
+        return a is None or a.interim or a.rounds_left(self.round) <= self.config.dynamics.renegotiate_before
 
     def _bargain(self, talks: Talks) -> None:
         if talks.opened_round is None:  # a new episode of talks after an agreement: the clock restarts
@@ -365,7 +366,7 @@ class TradeTalksModel(mesa.Model):
             raise ValueError(f"{proposer}'s strategy returned an offer from {offer.proposer} to {offer.responder}")
         pair = {proposer, responder}
         for name, level in offer.terms:
-            spec = self.scenario.instrument(name)
+            spec = self.config.instrument(name)
             if {spec.imposer, spec.target} != pair:
                 raise ValueError(f"{proposer}'s offer covers {name}, which is not between {proposer} and {responder}")
             if not spec.min <= level <= spec.max:
@@ -439,7 +440,7 @@ class TradeTalksModel(mesa.Model):
 
     def _apply_action(self, actor: str, action: Action) -> None:
         k = self.inst_index.get(action.instrument)
-        if k is None or self.scenario.instruments[k].imposer != actor:
+        if k is None or self.config.instruments[k].imposer != actor:
             raise ValueError(f"{actor}'s strategy acted on {action.instrument!r}, which {actor} does not impose")
         if not self.lo[k] <= action.level <= self.hi[k]:
             raise ValueError(f"{actor}'s strategy set {action.instrument} to {action.level}, outside its bounds")
@@ -447,7 +448,7 @@ class TradeTalksModel(mesa.Model):
         if action.level == old:
             return
         kind = ActionKind.ESCALATE if action.level > old else ActionKind.DEESCALATE
-        spec = self.scenario.instruments[k]
+        spec = self.config.instruments[k]
         self.levels[k] = action.level
         self.counts["escalations" if kind is ActionKind.ESCALATE else "de_escalations"][actor] += 1
         obs = ObservationKind.ESCALATION if kind is ActionKind.ESCALATE else ObservationKind.DEESCALATION
@@ -536,7 +537,7 @@ class TradeTalksModel(mesa.Model):
         key = frozenset((a, b))
         idx = self._pairs.get(key)
         if idx is None:
-            idx = self._pairs[key] = [k for k, i in enumerate(self.scenario.instruments) if {i.imposer, i.target} == key]
+            idx = self._pairs[key] = [k for k, i in enumerate(self.config.instruments) if {i.imposer, i.target} == key]
         return idx
 
     def concession_path(self, g: str, h: str) -> np.ndarray:
@@ -586,10 +587,10 @@ class TradeTalksModel(mesa.Model):
 
     def _record(self) -> None:
         off, gov = self.current_utilities()
-        row: dict = {"round": self.round, "date": self.scenario.date_of(max(self.round, 1)).isoformat()}
+        row: dict = {"round": self.round, "date": self.config.date_of(max(self.round, 1)).isoformat()}
         for name, level in zip(self.inst_names, self.levels):
             row[f"level_{name}"] = float(level)
-        for f, flow in enumerate(self.scenario.economy.trade):
+        for f, flow in enumerate(self.config.economy.trade):
             row[f"flow_{flow.exporter}_{flow.importer}"] = float(self.economy.flows[f])
         for name, balance in zip(self.gov_names, self.economy.balance()):
             row[f"balance_{name}"] = float(balance)

@@ -31,12 +31,12 @@ def level_text(scenario: Scenario, name: str, level: float) -> str:
 
 
 def change(model: TradeTalksModel, name: str, old: float, new: float) -> str:
-    s = model.scenario
+    s = model.config
     return f"{label(s.instrument(name))} {level_text(s, name, old)} -> {level_text(s, name, new)}"
 
 
 def date(model: TradeTalksModel, round_: int) -> str:
-    return model.scenario.date_of(round_).strftime("%d %b %Y").lstrip("0")
+    return model.config.date_of(round_).strftime("%d %b %Y").lstrip("0")
 
 
 def agreement_name(a: Agreement) -> str:
@@ -80,7 +80,7 @@ def offer_text(model: TradeTalksModel, offer: Offer, counter_offer: bool = False
             moves.append(change(model, name, old, level))
     what = "; ".join(moves) if moves else "keep every level as it is"
     verb = "counters" if counter_offer else "offers"
-    weeks = offer.duration * model.scenario.calendar.round_days
+    weeks = offer.duration * model.config.calendar.round_days
     return (
         f"{offer.proposer} {verb}: {what}, for {offer.duration} rounds ({weeks} days). "
         f"Worth {d['value_proposer']:.3f} to {offer.proposer} (no deal {d['reservation_proposer']:.3f}) and "
@@ -108,7 +108,7 @@ def action_text(model: TradeTalksModel, actor: str, action: Action, old: float, 
 
 def render(scenario: Scenario, log: list[LogEntry]) -> str:
     """The whole log as Markdown: one section per round that had something happen."""
-    lines = [f"# {scenario.title}", ""]
+    lines = [f"# {scenario.title}"]
     current = None
     for entry in log:
         if entry.round != current:

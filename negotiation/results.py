@@ -59,7 +59,7 @@ def run(
 
 def summarise(model: TradeTalksModel) -> dict:
     """The per-run summary: one flat record, ready to be a row of a batch table."""
-    s = model.scenario
+    s = model.config
     rows = model.rows
     signed = [a for a in model.agreements if a.signed_round >= 1]
     out: dict = {

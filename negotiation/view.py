@@ -83,19 +83,19 @@ class GovernmentView:
     def own_instruments(self, target: str | None = None) -> list[str]:
         return [
             i.name
-            for i in self._m.scenario.instruments
+            for i in self._m.config.instruments
             if i.imposer == self.name and (target is None or i.target == target)
         ]
 
     def bounds(self, instrument: str) -> tuple[float, float]:
-        spec = self._m.scenario.instruments[self._m.inst_index[instrument]]
+        spec = self._m.config.instruments[self._m.inst_index[instrument]]
         return spec.min, spec.max
 
     def step(self, instrument: str) -> float:
-        return self._m.scenario.instruments[self._m.inst_index[instrument]].step
+        return self._m.config.instruments[self._m.inst_index[instrument]].step
 
     def kind(self, instrument: str) -> str:
-        return self._m.scenario.instruments[self._m.inst_index[instrument]].kind
+        return self._m.config.instruments[self._m.inst_index[instrument]].kind
 
     def salience(self, instrument: str) -> float:
         """How much this government's officials, by influence, care about an instrument."""

@@ -77,6 +77,19 @@ TINY = {
 }
 
 
+def official(name: str, government: str, role: str = "minister", influence: float = 1.0, **fields) -> dict:
+    """An official's data for the tiny scenario, with middling traits unless given."""
+    data = {
+        "name": name,
+        "government": government,
+        "role": role,
+        "influence": influence,
+        "traits": {"hawkishness": 0.5, "patience": 0.5, "trust": 0.5},
+    }
+    data.update(fields)
+    return data
+
+
 @pytest.fixture
 def tiny_data() -> dict:
     """A fresh, mutable copy of the tiny scenario's data."""

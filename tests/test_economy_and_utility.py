@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import official
+
 from negotiation.economy import IND, Economy, EconomyParams
 from negotiation.instruments import Indicator
 from negotiation.preferences import Preferences
@@ -80,16 +82,7 @@ def test_official_utility_by_hand(tiny, economy):
 
 
 def test_government_utility_weighs_officials_by_influence(tiny_data):
-    tiny_data["officials"].append(
-        {
-            "name": "Anna",
-            "government": "A",
-            "role": "minister",
-            "influence": 3.0,
-            "traits": {"hawkishness": 0.5, "patience": 0.5, "trust": 0.5},
-            "preferences": {"a_tariff_b": {"ideal": 100, "salience": 1.0}},
-        }
-    )
+    tiny_data["officials"].append(official("Anna", "A", influence=3.0, preferences={"a_tariff_b": {"ideal": 100, "salience": 1.0}}))
     s = parse_scenario(tiny_data, "tiny")
     prefs = Preferences.compile(s)
     levels = np.array([60.0, 0.0])

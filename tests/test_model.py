@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import official
+
 from negotiation.agreements import AgreementStatus, Offer, Response
 from negotiation.model import TradeTalksModel
 from negotiation.records import LogKind
@@ -115,15 +117,13 @@ def test_an_escalation_under_an_agreement_is_an_overt_violation(tiny_data):
 def two_voices(data):
     """A has a leader (Alice, influence 1) and a minister (Anna, influence 3) who wants 100% tariffs."""
     data["officials"].append(
-        {
-            "name": "Anna",
-            "government": "A",
-            "role": "minister",
-            "influence": 3.0,
-            "traits": {"hawkishness": 0.5, "patience": 0.5, "trust": 0.5},
-            "preferences": {"a_tariff_b": {"ideal": 100, "salience": 1.0}},
-            "indicators": {"trade_balance": 0.5},
-        }
+        official(
+            "Anna",
+            "A",
+            influence=3.0,
+            preferences={"a_tariff_b": {"ideal": 100, "salience": 1.0}},
+            indicators={"trade_balance": 0.5},
+        )
     )
     return parse_scenario(data, "tiny")
 
@@ -205,14 +205,12 @@ def test_hostile_acts_harden_stances_and_friendly_ones_soften(tiny):
 def test_three_governments_negotiate_in_pairs(tiny_data):
     tiny_data["governments"].append({"name": "C", "strategy": {"name": "time_concession"}})
     tiny_data["officials"].append(
-        {
-            "name": "Carol",
-            "government": "C",
-            "role": "leader",
-            "influence": 1.0,
-            "traits": {"hawkishness": 0.5, "patience": 0.5, "trust": 0.5},
-            "preferences": {"c_tariff_a": {"ideal": 0, "salience": 1.0}, "a_tariff_c": {"ideal": 0, "salience": 1.0}},
-        }
+        official(
+            "Carol",
+            "C",
+            role="leader",
+            preferences={"c_tariff_a": {"ideal": 0, "salience": 1.0}, "a_tariff_c": {"ideal": 0, "salience": 1.0}},
+        )
     )
     tiny_data["instruments"] += [
         {"name": "c_tariff_a", "kind": "tariff", "imposer": "C", "target": "A", "initial": 30, "max": 100, "step": 10},
