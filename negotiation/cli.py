@@ -55,6 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="scenario YAML files")
     p.set_defaults(func=cmd_validate)
 
+    p = sub.add_parser("tournament", help="play every pairing of strategies; write a table, a ranking and a heat map")
+    p.add_argument("scenarios", nargs="*", default=[str(DEFAULT_SCENARIO)], help="scenario YAML files (default: the June 2025 one)")
+    p.add_argument("--replicates", type=positive_int, default=10, help="runs per pairing and scenario (default: %(default)s)")
+    p.add_argument("--seed", type=seed_int, default=1, help="root of the seed tree (default: %(default)s)")
+    p.add_argument("--strategies", help="comma-separated strategy names (default: every registered strategy)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results (default: %(default)s)")
+    p.set_defaults(func=cmd_tournament)
+
+    p = sub.add_parser("strategies", help="list the strategies a scenario may name, with their parameters")
+    p.set_defaults(func=cmd_strategies)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
     p.add_argument("--out", type=Path, help="write it to this file instead of printing it")
     p.set_defaults(func=cmd_schema)
@@ -110,6 +121,74 @@ def cmd_validate(args) -> int:
     return EXIT_INPUT if failed else 0
 
 
+def progress_bar(total: int, unit: str):
+    """A tqdm bar on a terminal (count, rate, time left); nothing when output is not a terminal."""
+    from tqdm import tqdm
+
+    return lambda it: tqdm(it, total=total, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr)
+
+
+def cmd_tournament(args) -> int:
+    from .results import rows_to_csv, write_atomic
+    from .scenario import load_scenario, nearest
+    from .strategies import STRATEGIES
+    from .tournament import heatmap, ranking_text, tournament
+
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    names = None
+    if args.strategies:
+        names = [n.strip() for n in args.strategies.split(",") if n.strip()]
+        for n in names:
+            if n not in STRATEGIES:
+                raise InputError("--strategies", f"unknown strategy {n!r} ({nearest(n, sorted(STRATEGIES))})")
+    count = len(names or STRATEGIES) ** 2 * args.replicates * len(scenarios)
+    result = tournament(scenarios, names, args.replicates, args.seed, progress=progress_bar(count, "run"))
+    folder = args.out / f"tournament-seed{args.seed}"
+    write_atomic(folder / "runs.csv", rows_to_csv(result.runs))
+    write_atomic(folder / "pairings.csv", rows_to_csv(result.pairings))
+    write_atomic(folder / "ranking.csv", rows_to_csv(result.ranking))
+    for scenario in scenarios:
+        write_atomic(folder / f"heatmap-{scenario.name}.png", heatmap(result, scenario))
+    from .results import manifest
+
+    info = {
+        "kind": "tournament",
+        "seed": args.seed,
+        "replicates": args.replicates,
+        "strategies": list(result.strategies),
+        "scenarios": [manifest(s, args.seed, s.calendar.rounds, source=str(p)) for s, p in zip(scenarios, args.scenarios)],
+    }
+    write_atomic(folder / "manifest.json", json.dumps(info, indent=2) + "\n")
+    seats = ", ".join(f"{s.name}: seat A {s.governments[0].name}, seat B {s.governments[1].name}" for s in scenarios)
+    print(f"Tournament: {len(result.strategies)} strategies, every pairing, {args.replicates} replicates each "
+          f"({len(result.runs)} runs; {seats}); seed {args.seed}")
+    print("score = mean utility over the rounds, averaged over both seats; se its standard error; "
+          "deals = share of runs with an agreement\n")
+    print(ranking_text(result))
+    print(f"\nWrote {folder}/: runs.csv (one row per run), pairings.csv, ranking.csv, "
+          + ", ".join(f"heatmap-{s.name}.png" for s in scenarios) + ", manifest.json")
+    return 0
+
+
+def cmd_strategies(args) -> int:
+    from .strategies import STRATEGIES
+
+    for name, cls in sorted(STRATEGIES.items()):
+        traits = [
+            "stochastic" if cls.stochastic else "deterministic",
+            "concedes" if cls.concedes else "never concedes",
+            "retaliates" if cls.retaliates else "never retaliates",
+        ]
+        print(f"{name}  ({', '.join(traits)})")
+        print(f"    {(cls.__doc__ or '').strip().splitlines()[0]}")
+        print(f"    memory: {cls.memory}")
+        for pname, field in cls.Params.model_fields.items():
+            default = f"{field.default:.4g}" if isinstance(field.default, float) else repr(field.default)
+            print(f"    {pname} = {default}: {field.description or ''}")
+        print(f"    reference: {cls.reference}\n")
+    return 0
+
+
 def cmd_schema(args) -> int:
     from .scenario import json_schema
 
@@ -156,4 +235,14 @@ def summary_text(result) -> str:
                      f"balance {last[f'balance_{g.name}']:+.1f} $bn/yr; escalations {summ[f'escalations_{g.name}']}, "
                      f"violations {summ[f'violations_{g.name}']} ({summ[f'detected_{g.name}']} detected)")
     lines.append(f"market stress {first['market_stress']:.2f} -> {last['market_stress']:.2f} (peak {summ['peak_market_stress']:.2f})")
+    for a, b in result.pairs:
+        tag = f"{a}_{b}"
+        if summ[f"nash_distance_{tag}"] is None:
+            lines.append(f"{a}-{b} bargaining: no package beats no deal for both at the start (empty zone of agreement)")
+            continue
+        lines.append(
+            f"{a}-{b} bargaining, against the start's options: {summ[f'zone_share_{tag}']:.0%} of packages beat no deal "
+            f"for both; the outcome's joint welfare {summ[f'joint_welfare_{tag}']:.3f} against {summ[f'nash_welfare_{tag}']:.3f} at the Nash "
+            f"point; {summ[f'nash_distance_{tag}']:.3f} from the Nash point, {summ[f'frontier_distance_{tag}']:.3f} from the Pareto frontier"
+        )
     return "\n".join(lines)

@@ -28,6 +28,12 @@ class Talks:
     opened_round: int | None  # when the current episode of talks began (None: not yet resumed)
     next_proposer: str
     offers: list[Offer] = field(default_factory=list)
+    held_round: int = -1  # the last round with an offer on the table
+    agreed_round: int = -1  # the last round that ended in an agreement
+
+    def failed(self, round_: int) -> bool:
+        """Were talks held this round without ending in an agreement?"""
+        return self.held_round == round_ and self.agreed_round != round_
 
     def offers_by(self, government: str) -> list[Offer]:
         return [o for o in self.offers if o.proposer == government]
@@ -132,6 +138,8 @@ class TradeTalksModel(mesa.Model):
         self._paths: dict[tuple, np.ndarray] = {}
         self._values: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._pairs: dict[frozenset, list[int]] = {}
+        self.initial_levels = self.levels.copy()
+        self.initial_stress = self.economy.stress
         self.counts = {
             key: dict.fromkeys(self.gov_names, 0) for key in ("escalations", "de_escalations", "violations", "detected")
         }
@@ -343,6 +351,7 @@ class TradeTalksModel(mesa.Model):
             return
         self._check_offer(offer, proposer, responder)
         talks.offers.append(offer)
+        talks.held_round = self.round
         self.say(LogKind.OFFER, narrative.offer_text(self, offer), actor=proposer, data=narrative.offer_data(self, offer))
         response = r_gov.strategy.respond(r_gov.view, offer, self.rng)
         if response.kind is ResponseKind.ACCEPT:
@@ -408,7 +417,9 @@ class TradeTalksModel(mesa.Model):
             snap_back={name: float(no_deal[self.inst_index[name]]) for name, _ in offer.terms},
         )
         self.agreements.append(agreement)
-        self.talks_with(a, b).opened_round = None  # the next episode's clock starts when talks resume
+        talks = self.talks_with(a, b)
+        talks.opened_round = None  # the next episode's clock starts when talks resume
+        talks.agreed_round = self.round
         changes = []
         for name, level in offer.terms:
             k = self.inst_index[name]
@@ -478,6 +489,11 @@ class TradeTalksModel(mesa.Model):
                 self._values.clear()
             self._values[key] = hit
         return hit[0].copy(), hit[1].copy()
+
+    def value_at(self, levels: np.ndarray, stress: float) -> np.ndarray:
+        """Governments' utilities of level vectors valued as packages at a given market stress (pure)."""
+        scores = self.economy.scores(levels, self.economy.equilibrium_flows(levels), stress)
+        return self.prefs.governments(self.prefs.officials(levels, scores))
 
     def current_utilities(self) -> tuple[np.ndarray, np.ndarray]:
         off = self.prefs.officials(self.levels, self.economy.current_scores(self.levels))

@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__, narrative
+from .analysis import initial_analysis, run_metrics
 from .agreements import AgreementStatus
 from .model import TradeTalksModel
 from .records import LogEntry, LogKind
@@ -31,6 +32,7 @@ class RunResult:
     log: list[LogEntry]
     summary: dict
     manifest: dict
+    pairs: tuple[tuple[str, str], ...] = ()  # the pairs that held talks, as in the summary's metric names
 
     def story(self) -> str:
         return narrative.render(self.scenario, self.log)
@@ -45,6 +47,7 @@ def run(
 ) -> RunResult:
     """Play a scenario to its last round and collect the results."""
     model = TradeTalksModel(scenario, seed, rounds=rounds, strategies=strategies)
+    analyses = {t.pair: initial_analysis(model, *t.pair) for t in model.talks.values()}
     model.run()
     return RunResult(
         scenario=scenario,
@@ -52,8 +55,9 @@ def run(
         rounds=model.rounds,
         rows=model.rows,
         log=model.log,
-        summary=summarise(model),
+        summary={**summarise(model), **run_metrics(model, analyses)},
         manifest=manifest(scenario, model.seed, model.rounds, model, source),
+        pairs=tuple(analyses),
     )
 
 

@@ -44,6 +44,11 @@ class GovernmentView:
     def deadline(self, counterpart: str) -> int:
         return self._m.deadline(self.name, counterpart)
 
+    def talks_failed(self, counterpart: str) -> bool:
+        """Did talks with `counterpart` this round end without agreement? (False if none were held.)"""
+        talks = self._m.talks.get(frozenset((self.name, counterpart)))
+        return talks is not None and talks.failed(self.round)
+
     def offers_received(self, counterpart: str) -> tuple[Offer, ...]:
         return tuple(self._m.talks_with(self.name, counterpart).offers_by(counterpart))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from negotiation.agreements import Action, Response
+from negotiation.agreements import Action, Offer, Response, ResponseKind
 from negotiation.model import TradeTalksModel
 from negotiation.records import LogKind
 from negotiation.strategies import STRATEGIES, Strategy, make_strategy
@@ -128,3 +128,82 @@ def test_strategies_have_metadata():
         assert cls.name == name
         assert cls.reference, f"{name} cites no literature"
         assert cls.__doc__ and len(cls.__doc__.strip()) > 40
+
+
+def b_levels(m):
+    return [row["level_b_tariff_a"] for row in m.rows]
+
+
+def test_gradual_escalates_one_two_three_steps_then_calms(tiny_data):
+    s = no_talks(tiny_data)
+    a = Script({2: [Action("a_tariff_b", 60.0)], 5: [Action("a_tariff_b", 70.0)], 8: [Action("a_tariff_b", 80.0)]})
+    m = TradeTalksModel(s, seed=0, strategies={"A": a, "B": make_strategy("gradual", {})})
+    m.run()
+    # offence 1 (seen round 3): +1 step, calm round 4; offence 2 (round 6): +2, calm 7, 8;
+    # offence 3 (round 9): +3, calm round 10.
+    assert b_levels(m) == [50, 50, 50, 60, 50, 50, 70, 60, 50, 80, 70]
+
+
+def test_grudger_never_forgives(tiny_data):
+    s = no_talks(tiny_data)
+    a = Script({2: [Action("a_tariff_b", 60.0)], 4: [Action("a_tariff_b", 50.0)]})
+    grudger = make_strategy("grudger", {})
+    m = TradeTalksModel(s, seed=0, strategies={"A": a, "B": grudger})
+    m.run()
+    assert b_levels(m)[3:] == [60] * 8  # answered in round 3, never taken back
+    view = m.governments["B"].view
+    offer = view.make_offer("A", view.path("A")[0], 5)  # even B's own best package
+    assert grudger.respond(view, Offer("A", "B", offer.terms, 5), m.rng).kind is ResponseKind.REJECT
+    assert grudger.propose(view, "A", m.rng) is None
+
+
+def test_hard_line_never_concedes_and_presses_when_talks_fail(tiny):
+    hard = make_strategy("hard_line", {})
+    m = TradeTalksModel(tiny, seed=0, strategies={"A": hard, "B": Script({})})
+    first = hard.propose(m.governments["A"].view, "B", m.rng)
+    m.run()
+    offers = [e for e in m.log if e.kind is LogKind.OFFER and e.actor == "A" and e.data]
+    assert offers and all(e.data["terms"] == dict(first.terms) for e in offers)
+    # talks fail every round A proposes (B rejects): A raises its tariff one step each time, to the max
+    assert m.rows[-1]["level_a_tariff_b"] == 100
+    assert m.counts["escalations"]["A"] == 5
+
+
+def test_forgiving_tit_for_tat_at_the_extremes(tiny_data):
+    s = no_talks(tiny_data)
+    for generosity, answered in ((1.0, 0), (0.0, 1)):
+        a = Script({2: [Action("a_tariff_b", 60.0)]})
+        m = TradeTalksModel(s, seed=0, strategies={"A": a, "B": make_strategy("forgiving_tit_for_tat", {"generosity": generosity})})
+        m.run()
+        assert m.counts["escalations"]["B"] == answered
+
+
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
+def test_no_strategy_accepts_an_offer_below_its_reservation(name, default_scenario):
+    m = TradeTalksModel(default_scenario, 0)
+    strategy = make_strategy(name, {})
+    view = m.governments["China"].view
+    from negotiation.analysis import pair_analysis
+
+    packages = pair_analysis(m, "US", "China").packages[::97]  # 148 packages spread over the whole grid
+    reservation = view.reservation("US")
+    below = 0
+    for levels in packages:
+        offer = m.make_offer("US", "China", levels, 13)
+        value = view.offer_value(offer)
+        below += value <= reservation
+        if strategy.respond(view, offer, m.rng).kind is ResponseKind.ACCEPT:
+            assert value > reservation
+    assert below > 10, "the test must offer packages below China's reservation value"
+
+
+def test_strategies_command_lists_every_strategy():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, str(ROOT / "run.py"), "strategies"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for name, cls in STRATEGIES.items():
+        assert f"{name}  (" in done.stdout and cls.reference in done.stdout

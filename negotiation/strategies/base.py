@@ -134,8 +134,14 @@ class Moves:
         if not options:
             return None
         same = [i for i in options if view.kind(i) == kind]
-        name = (same or sorted(options, key=lambda i: -view.salience(i)))[0]
-        return self.set(name, min(self.level(name) + view.step(name), view.bounds(name)[1]), reason)
+        return self.raise_step((same or sorted(options, key=lambda i: -view.salience(i)))[0], reason)
+
+    def raise_step(self, instrument: str, reason: str) -> Action | None:
+        """Raise one of our instruments by one step (not above its maximum)."""
+        level, hi = self.level(instrument), self.view.bounds(instrument)[1]
+        if level >= hi:
+            return None
+        return self.set(instrument, min(level + self.view.step(instrument), hi), reason)
 
     def relent(self, instrument: str, reason: str) -> Action | None:
         """Lower one of our instruments by one step (not below its minimum)."""

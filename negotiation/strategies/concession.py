@@ -69,3 +69,34 @@ class TimeConcession(Strategy):
             if news.kind.hostile and rng.random() < view.readiness:
                 moves.retaliate(news.actor, news.instrument_kind, f"in answer to {news.actor}'s {news.kind.value}")
         return moves.actions
+
+
+class BoulwareParams(TimeConcessionParams):
+    exponent: float = Field(0.3, gt=0, le=1, description="Below 1: holds out and concedes late.")
+
+
+@register
+class Boulware(TimeConcession):
+    """Time-based concession that holds out until close to the deadline (exponent 0.3 by default).
+
+    Names: Boulware. Faratin, Sierra and Jennings (1998); after Lemuel Boulware's take-it-or-
+    leave-it bargaining at General Electric (Raiffa 1982, "The Art and Science of Negotiation").
+    """
+
+    name = "boulware"
+    Params = BoulwareParams
+
+
+class ConcederParams(TimeConcessionParams):
+    exponent: float = Field(3.0, ge=1, le=100, description="Above 1: concedes early.")
+
+
+@register
+class Conceder(TimeConcession):
+    """Time-based concession that gives ground early (exponent 3 by default).
+
+    Names: Conceder. Faratin, Sierra and Jennings (1998).
+    """
+
+    name = "conceder"
+    Params = ConcederParams

@@ -1,4 +1,4 @@
-"""Reciprocity: answer like with like, in concessions and in actions."""
+"""Reciprocity: answer like with like, in concessions and in actions (Tit For Tat and its family)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 from pydantic import Field
 
 from ..agreements import Action, Offer, Response
+from ..records import Observation
 from .base import Moves, Strategy, StrategyParams, accept_or_counter, offer_at, register
 
 
@@ -23,8 +24,8 @@ class TitForTat(Strategy):
     counterpart's total concession, measured in the counterpart's own utility (Faratin et al.'s
     "absolute tit-for-tat" imitative tactic). In actions it answers each hostile act (an
     escalation or a detected violation) with exactly one step of retaliation, in kind where it
-    can, and takes one retaliatory step back for each de-escalation: punishment once, then a
-    return to cooperation.
+    can, and takes one retaliatory step back for each friendly act (a de-escalation, an
+    agreement): punishment once, then a return to cooperation.
 
     Names: Tit For Tat. Axelrod (1984), "The Evolution of Cooperation"; Faratin, Sierra and
     Jennings (1998), "Negotiation decision functions for autonomous agents".
@@ -36,11 +37,13 @@ class TitForTat(Strategy):
     stochastic = False
     concedes = True
     retaliates = True
-    memory = "one move, plus its own outstanding retaliations"
+    memory = "the counterpart's last moves and concessions, and its own outstanding retaliations"
 
     def __init__(self, params=None):
         super().__init__(params)
-        self._retaliations: dict[str, list[str]] = {}
+        self._outstanding: dict[str, list[str]] = {}  # instruments raised in retaliation, per counterpart
+
+    # -- talks ------------------------------------------------------------------------------
 
     def target(self, view, counterpart: str) -> float:
         path = view.path(counterpart)
@@ -60,14 +63,118 @@ class TitForTat(Strategy):
     def respond(self, view, offer: Offer, rng: np.random.Generator) -> Response:
         return accept_or_counter(view, offer, self.propose(view, offer.proposer, rng))
 
+    # -- actions ----------------------------------------------------------------------------
+
     def act(self, view, rng: np.random.Generator) -> list[Action]:
         moves = Moves(view)
-        for news in view.news():
-            outstanding = self._retaliations.setdefault(news.actor, [])
-            if news.kind.hostile:
-                move = moves.retaliate(news.actor, news.instrument_kind, f"tit for tat: {news.actor}'s {news.kind.value}")
-                if move is not None:
-                    outstanding.append(move.instrument)
-            elif news.kind.friendly and outstanding:
-                moves.relent(outstanding.pop(), f"tit for tat: back to cooperation after {news.actor}'s {news.kind.value}")
+        news = view.news()
+        for item in news:
+            outstanding = self._outstanding.setdefault(item.actor, [])
+            if item.kind.hostile:
+                self.punish(moves, item, outstanding, rng)
+            elif item.kind.friendly and outstanding:
+                moves.relent(outstanding.pop(), f"back to cooperation after {item.actor}'s {item.kind.value}")
+        self.after_news(moves, news, rng)
+        return moves.actions
+
+    def punish(self, moves: Moves, item: Observation, outstanding: list[str], rng: np.random.Generator) -> None:
+        """Answer one hostile act: one step, in kind where possible."""
+        move = moves.retaliate(item.actor, item.instrument_kind, f"tit for tat: {item.actor}'s {item.kind.value}")
+        if move is not None:
+            outstanding.append(move.instrument)
+
+    def after_news(self, moves: Moves, news: tuple[Observation, ...], rng: np.random.Generator) -> None:
+        """A hook for variants that also move when nothing new happened."""
+
+
+class ForgivingParams(TitForTatParams):
+    generosity: float = Field(1 / 3, ge=0, le=1, description="Chance of letting a hostile act go unanswered.")
+
+
+@register
+class ForgivingTitForTat(TitForTat):
+    """Tit For Tat that lets a share of hostile acts go unanswered, so a spiral can die out.
+
+    Names: Generous Tit For Tat. Nowak and Sigmund (1992), "Tit for tat in heterogeneous
+    populations", Nature 355; the forgiving strategies of Axelrod's tournaments.
+    """
+
+    name = "forgiving_tit_for_tat"
+    Params = ForgivingParams
+    reference = "Nowak & Sigmund (1992), Nature 355: 250-253"
+    stochastic = True
+
+    def punish(self, moves, item, outstanding, rng) -> None:
+        if rng.random() >= self.params.generosity:
+            super().punish(moves, item, outstanding, rng)
+
+
+@register
+class GradualEscalation(TitForTat):
+    """Punish the n-th hostile act with n steps, then calm down one step a round back to cooperation.
+
+    Talks as Tit For Tat. Each new hostile act by a counterpart is answered with as many steps
+    as that counterpart has committed hostile acts so far (1, 2, 3 ...); in every round with
+    nothing new from it, one step of the punishment is taken back until none is left.
+
+    Names: Gradual. Beaufils, Delahaye and Mathieu (1997), "Our meeting with gradual, a good
+    strategy for the iterated prisoner's dilemma", Artificial Life V.
+    """
+
+    name = "gradual"
+    reference = "Beaufils, Delahaye & Mathieu (1997), Artificial Life V: 202-209"
+    memory = "the count of the counterpart's hostile acts, and its own outstanding punishment"
+
+    def __init__(self, params=None):
+        super().__init__(params)
+        self._offences: dict[str, int] = {}
+
+    def punish(self, moves, item, outstanding, rng) -> None:
+        n = self._offences[item.actor] = self._offences.get(item.actor, 0) + 1
+        for _ in range(n):
+            move = moves.retaliate(item.actor, item.instrument_kind, f"gradual: offence {n} by {item.actor}")
+            if move is not None:
+                outstanding.append(move.instrument)
+
+    def act(self, view, rng: np.random.Generator) -> list[Action]:
+        moves = Moves(view)
+        news = view.news()
+        hostile_from = {item.actor for item in news if item.kind.hostile}
+        for item in news:
+            if item.kind.hostile:
+                self.punish(moves, item, self._outstanding.setdefault(item.actor, []), rng)
+        for actor, outstanding in self._outstanding.items():
+            if actor not in hostile_from and outstanding:
+                moves.relent(outstanding.pop(), f"gradual: calming down toward {actor}")
+        return moves.actions
+
+
+@register
+class Grudger(TitForTat):
+    """Cooperate until the first hostile act, then never again: no more talks, every act answered.
+
+    Names: Grudger, grim trigger. Friedman (1971), "A non-cooperative equilibrium for
+    supergames", Review of Economic Studies 38; Axelrod (1984).
+    """
+
+    name = "grudger"
+    reference = "Friedman (1971), Review of Economic Studies 38(1): 1-12; Axelrod (1984)"
+    memory = "whether the counterpart has ever been hostile"
+
+    def __init__(self, params=None):
+        super().__init__(params)
+        self._grudges: set[str] = set()
+
+    def propose(self, view, counterpart, rng) -> Offer | None:
+        return None if counterpart in self._grudges else super().propose(view, counterpart, rng)
+
+    def respond(self, view, offer, rng) -> Response:
+        return Response.reject() if offer.proposer in self._grudges else super().respond(view, offer, rng)
+
+    def act(self, view, rng: np.random.Generator) -> list[Action]:
+        moves = Moves(view)
+        for item in view.news():
+            if item.kind.hostile:
+                self._grudges.add(item.actor)
+                moves.retaliate(item.actor, item.instrument_kind, f"grudger: {item.actor} is not forgiven")
         return moves.actions

@@ -1,0 +1,65 @@
+"""Hard line: hold out for the best package and turn up the pressure when talks fail."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from ..agreements import Action, Offer, Response, ResponseKind
+from .base import Moves, Strategy, StrategyParams, register
+
+
+class HardLineParams(StrategyParams):
+    tolerance: float = Field(0.0, ge=0, le=1, description="How far below its best package an offer may fall and be accepted.")
+    pressure: bool = Field(True, description="Escalate one step in every round whose talks fail.")
+
+
+@register
+class HardLine(Strategy):
+    """Offer only the best package, accept only what comes within `tolerance` of it, escalate on failure.
+
+    Every hostile act is answered with a step that is never taken back, and with `pressure` on,
+    every round of talks that ends without agreement costs the counterpart one more step, on the
+    instrument the government cares most about, up to its maximum.
+
+    Names: hard-line or "Hardliner" agents of the ANAC competitions (Baarslag et al. 2012,
+    "The first automated negotiating agents competition", New Trends in Agent-Based Complex
+    Automated Negotiations); coercive bargaining (Schelling 1966, "Arms and Influence").
+    """
+
+    name = "hard_line"
+    Params = HardLineParams
+    reference = "Baarslag et al. (2012), ANAC 2010; Schelling (1966), Arms and Influence"
+    stochastic = False
+    concedes = False
+    retaliates = True
+    memory = "none"
+
+    def best(self, view, counterpart: str):
+        path = view.path(counterpart)
+        return path[0], float(view.values(path[:1])[0])
+
+    def propose(self, view, counterpart: str, rng: np.random.Generator) -> Offer | None:
+        levels, value = self.best(view, counterpart)
+        if value <= view.reservation(counterpart) or not view.ratifiable(counterpart, levels)[0]:
+            return None
+        return view.make_offer(counterpart, levels, self.params.duration)
+
+    def respond(self, view, offer: Offer, rng: np.random.Generator) -> Response:
+        _, best = self.best(view, offer.proposer)
+        value = view.offer_value(offer)
+        if value >= best - self.params.tolerance - 1e-12 and value > view.reservation(offer.proposer):
+            return Response.accept()
+        mine = self.propose(view, offer.proposer, rng)
+        return Response(ResponseKind.COUNTER, mine) if mine is not None else Response.reject()
+
+    def act(self, view, rng: np.random.Generator) -> list[Action]:
+        moves = Moves(view)
+        for item in view.news():
+            if item.kind.hostile:
+                moves.retaliate(item.actor, item.instrument_kind, f"hard line: {item.actor}'s {item.kind.value}")
+        if self.params.pressure:
+            for counterpart in view.counterparts():
+                if view.talks_failed(counterpart):
+                    moves.retaliate(counterpart, None, f"hard line: pressure after failed talks with {counterpart}")
+        return moves.actions
