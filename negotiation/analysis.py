@@ -139,6 +139,9 @@ def pair_analysis(model, a: str, b: str) -> PairAnalysis:
 
 _CACHE: dict[tuple[str, str, str], PairAnalysis] = {}
 
+# Prefixes of the summary metrics `run_metrics` adds.
+METRICS = ("outcome_utility_", "joint_welfare_", "frontier_distance_", "nash_distance_", "nash_welfare_", "zone_share_")
+
 
 def initial_analysis(model, a: str, b: str) -> PairAnalysis:
     """`pair_analysis` at the start of a run (round 0), which depends on the scenario alone: memoised."""

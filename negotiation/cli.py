@@ -63,6 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results (default: %(default)s)")
     p.set_defaults(func=cmd_tournament)
 
+    p = sub.add_parser("batch", help="replicates of one scenario, in parallel, streamed to a table")
+    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="scenario YAML (default: %(default)s)")
+    p.add_argument("--runs", type=positive_int, default=100, help="replicates (default: %(default)s)")
+    p.add_argument("--seed", type=seed_int, default=1, help="root of the seed tree (default: %(default)s)")
+    p.add_argument("--rounds", type=positive_int, help="rounds per run (default: the scenario's calendar)")
+    add_execution_options(p)
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("sweep", help="a designed experiment over scenario parameters (see scenarios/sweeps/)")
+    p.add_argument("spec", help="sweep YAML file")
+    add_execution_options(p)
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("analyze", help="what drives a deal, an escalation, a lapse: indices, plots and a report")
+    p.add_argument("folder", type=Path, help="a sweep or batch output folder")
+    p.set_defaults(func=cmd_analyze)
+
     p = sub.add_parser("strategies", help="list the strategies a scenario may name, with their parameters")
     p.set_defaults(func=cmd_strategies)
 
@@ -119,6 +136,71 @@ def cmd_validate(args) -> int:
         print(f"ok: {name}: {s.name} ({len(s.governments)} governments, {len(s.officials)} officials, "
               f"{len(s.instruments)} instruments, {s.calendar.rounds} rounds of {s.calendar.round_days} days)")
     return EXIT_INPUT if failed else 0
+
+
+def add_execution_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default: %(default)s)")
+    p.add_argument("--backend", choices=["serial", "pool", "dask"],
+                   help="serial, a local process pool, or Dask (default: serial for 1 worker, pool for more; "
+                   "dask when --scheduler is given)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
+    p.add_argument("--csv", action="store_true", help="also write the tables as CSV")
+    p.add_argument("--chunk", type=positive_int, help="runs per task (default: chosen from the sweep's size)")
+    p.add_argument("--out", type=Path, required=True, help="folder for results")
+
+
+def execute_sweep(sweep, args) -> int:
+    from .runner import execute, tqdm_progress
+
+    backend = args.backend or ("dask" if args.scheduler else "pool" if args.workers > 1 else "serial")
+    if args.scheduler and backend != "dask":
+        raise InputError("--scheduler", "a scheduler address needs the dask backend")
+    points = len(sweep.points())
+    total = points * sweep.spec.replicates
+    print(f"{sweep.spec.name}: {points} design points x {sweep.spec.replicates} replicates = {total} runs of "
+          f"{sweep.rounds} rounds; backend {backend}, {args.workers} worker(s); results in {args.out}/", flush=True)
+    try:
+        outcome = execute(sweep, args.out, backend, args.workers, args.scheduler, args.resume, args.csv, args.chunk,
+                          progress=tqdm_progress)
+    except KeyboardInterrupt:
+        from .runner import done_chunks
+
+        print(f"\ninterrupted: {len(done_chunks(args.out))} chunks are saved in {args.out}/; "
+              f"continue with the same command and --resume", file=sys.stderr)
+        return 130
+    rate = (outcome.runs - outcome.skipped) / outcome.seconds if outcome.seconds > 0 else float("nan")
+    print(f"{outcome.runs} runs ({outcome.skipped} already done, {outcome.errors} errors) in {outcome.seconds:.1f} s, "
+          f"{rate:.0f} runs/s")
+    print(f"Wrote {args.out}/: runs.parquet (one row per run)" + (", rounds.parquet" if sweep.spec.keep_rounds else "")
+          + (", CSV copies" if args.csv else "") + ", manifest.json, parts/ (per chunk, for --resume)")
+    print(f"Next: python run.py analyze {args.out}")
+    return 0
+
+
+def cmd_batch(args) -> int:
+    from .scenario import load_scenario
+    from .sweeps import Sweep, SweepSpec
+
+    scenario = load_scenario(args.scenario)
+    spec = SweepSpec(name=f"batch-{scenario.name}", scenario=str(args.scenario), rounds=args.rounds, seed=args.seed,
+                     replicates=args.runs)
+    return execute_sweep(Sweep(spec, scenario, str(args.scenario), str(Path(args.scenario).resolve())), args)
+
+
+def cmd_sweep(args) -> int:
+    from .sweeps import load_sweep
+
+    return execute_sweep(load_sweep(args.spec), args)
+
+
+def cmd_analyze(args) -> int:
+    from .sensitivity import analyze
+
+    report = analyze(args.folder)
+    print(report.text)
+    print(f"\nWrote {args.folder}/analysis/: " + ", ".join(p.name for p in report.files))
+    return 0
 
 
 def progress_bar(total: int, unit: str):

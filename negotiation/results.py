@@ -44,10 +44,11 @@ def run(
     rounds: int | None = None,
     strategies: dict[str, Strategy] | None = None,
     source: str | None = None,
+    analyse: bool = True,
 ) -> RunResult:
-    """Play a scenario to its last round and collect the results."""
+    """Play a scenario to its last round and collect the results (with the bargaining analysis unless told not to)."""
     model = TradeTalksModel(scenario, seed, rounds=rounds, strategies=strategies)
-    analyses = {t.pair: initial_analysis(model, *t.pair) for t in model.talks.values()}
+    analyses = {t.pair: initial_analysis(model, *t.pair) for t in model.talks.values()} if analyse else {}
     model.run()
     return RunResult(
         scenario=scenario,
