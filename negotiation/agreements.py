@@ -16,6 +16,7 @@ class Offer:
     responder: str
     terms: tuple[tuple[str, float], ...]  # (instrument, level), in the scenario's instrument order
     duration: int
+    round: int = 0  # when it was made
 
     @property
     def levels(self) -> dict[str, float]:

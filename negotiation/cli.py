@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:  # an output folder that cannot be written, a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -115,7 +119,8 @@ def cmd_run(args) -> int:
 
     scenario = load_scenario(args.scenario)
     result = run(scenario, seed=args.seed, rounds=args.rounds, source=str(args.scenario))
-    folder = write_run(result, args.out / f"{scenario.name}-seed{args.seed}", plot=not args.no_plot)
+    name = f"{scenario.name}-seed{args.seed}" + (f"-rounds{args.rounds}" if args.rounds else "")
+    folder = write_run(result, args.out / name, plot=not args.no_plot)
     print(summary_text(result))
     print(f"\nWrote {folder}/: rounds.csv (per-round table), summary.json, story.md (the full story), "
           f"log.csv, manifest.json" + ("" if args.no_plot else ", run.png"))

@@ -366,9 +366,9 @@ class TradeTalksModel(mesa.Model):
             if reply.kind is ResponseKind.ACCEPT:
                 self._conclude(counter, accepter=proposer)
             else:
-                self.say(LogKind.RESPONSE, f"{proposer} rejects the counter-offer.", actor=proposer)
+                self.say(LogKind.RESPONSE, narrative.rejection_text(self, proposer, counter, "counter-offer"), actor=proposer)
         else:
-            self.say(LogKind.RESPONSE, f"{responder} rejects the offer.", actor=responder)
+            self.say(LogKind.RESPONSE, narrative.rejection_text(self, responder, offer, "offer"), actor=responder)
 
     def _check_offer(self, offer: Offer, proposer: str, responder: str) -> None:
         if (offer.proposer, offer.responder) != (proposer, responder):
@@ -407,6 +407,10 @@ class TradeTalksModel(mesa.Model):
         old = self.agreement_between(a, b)
         if old is not None:
             old.status = AgreementStatus.SUPERSEDED
+            for party, hidden in old.hidden_breaches.items():
+                if hidden:
+                    self.say(LogKind.NOTE, f"{party}'s quiet breach of the {narrative.agreement_name(old)} is never "
+                             f"discovered: the new agreement replaces it.", actor=party)
         agreement = Agreement(
             name=f"round-{self.round} {a}-{b} agreement",
             parties=(a, b),
@@ -432,7 +436,7 @@ class TradeTalksModel(mesa.Model):
             self._pending.append(Observation(self.round, x, y, ObservationKind.AGREEMENT))
         self.say(LogKind.AGREEMENT, f"Agreement signed between {a} and {b}, in force until round {agreement.expiry_round} "
                  f"({narrative.date(self, agreement.expiry_round)})" + (": " + "; ".join(changes) + "." if changes else
-                 ", confirming the current levels."),
+                 ": every level stays where it is, now as a commitment."),
                  data={"agreement": agreement.name, "terms": dict(offer.terms), "parties": [a, b],
                        "values": {g: float(values[self.gov_index[g]]) for g in (a, b)},
                        "reservations": reservations})
@@ -462,15 +466,17 @@ class TradeTalksModel(mesa.Model):
         spec = self.config.instruments[k]
         self.levels[k] = action.level
         self.counts["escalations" if kind is ActionKind.ESCALATE else "de_escalations"][actor] += 1
-        obs = ObservationKind.ESCALATION if kind is ActionKind.ESCALATE else ObservationKind.DEESCALATION
-        self._pending.append(Observation(self.round, actor, spec.target, obs, spec.name, spec.kind))
         self.say(LogKind.ACTION, narrative.action_text(self, actor, action, old, kind), actor=actor,
                  data={"instrument": spec.name, "from": old, "to": action.level, "kind": kind.value})
         a = self.agreement_between(actor, spec.target)
         if kind is ActionKind.ESCALATE and a is not None and spec.name in a.terms and action.level > a.terms[spec.name]:
+            # One act, one grievance: the target sees a violation, not also an escalation.
             self._breach(a, actor, spec.name, overt=True)
             self.say(LogKind.VIOLATION, f"That breaks {actor}'s commitment under the {narrative.agreement_name(a)}, "
                      f"which is now void.", actor=actor, data={"agreement": a.name})
+            return
+        obs = ObservationKind.ESCALATION if kind is ActionKind.ESCALATE else ObservationKind.DEESCALATION
+        self._pending.append(Observation(self.round, actor, spec.target, obs, spec.name, spec.kind))
 
     # ================================================================== valuation
 
@@ -571,7 +577,7 @@ class TradeTalksModel(mesa.Model):
 
     def make_offer(self, g: str, h: str, levels: np.ndarray, duration: int) -> Offer:
         terms = tuple((self.inst_names[k], float(levels[k])) for k in self.pair_instruments(g, h))
-        return Offer(g, h, terms, int(duration))
+        return Offer(g, h, terms, int(duration), self.round)
 
     def offer_levels(self, offer: Offer) -> np.ndarray:
         levels = self.levels.copy()

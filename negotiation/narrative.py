@@ -88,6 +88,18 @@ def offer_text(model: TradeTalksModel, offer: Offer, counter_offer: bool = False
     )
 
 
+def rejection_text(model: TradeTalksModel, who: str, offer: Offer, what: str) -> str:
+    """Why a side says no: the offer is worth no more than no deal, or it holds out for more."""
+    other = offer.proposer
+    levels = model.offer_levels(offer)
+    value = float(model.package_utilities(levels[None, :])[1][0, model.gov_index[who]])
+    reservation = model.reservation(who, other)
+    if value <= reservation:
+        return f"{who} rejects the {what}: worth {value:.3f} to it, no better than no deal ({reservation:.3f})."
+    return (f"{who} rejects the {what}, though it beats no deal ({value:.3f} against {reservation:.3f}): "
+            f"{who} holds out for more.")
+
+
 def ratification_text(model: TradeTalksModel, vote: Ratification) -> str:
     gov = model.governments[vote.government]
     leader = gov.leader.spec.title or gov.leader.name

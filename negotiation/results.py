@@ -145,6 +145,10 @@ def log_to_csv(log: list[LogEntry], scenario: Scenario) -> str:
     return buf.getvalue()
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a file whole or not at all: a crash never leaves a half-written result."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -153,6 +157,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8", "newline": ""})) as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; results are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -171,4 +176,6 @@ def write_run(result: RunResult, out_dir: str | Path, plot: bool = True) -> Path
         from .plots import plot_run
 
         write_atomic(out / "run.png", plot_run(result))
+    else:
+        (out / "run.png").unlink(missing_ok=True)  # a picture of an earlier run would mislead
     return out

@@ -15,7 +15,7 @@ import math
 import datetime as dt
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -24,6 +24,7 @@ from .errors import Problem, ScenarioError
 from .instruments import UNITS, Indicator, InstrumentKind
 
 SCHEMA_VERSION = 1
+MAX_GRID = 1000  # steps per instrument: offers and the bargaining analysis walk the grid
 
 # Strict numbers: a quoted "30" or a boolean is a type error, not silently a number.
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
@@ -81,7 +82,7 @@ class Source(Spec):
 
 
 class Calendar(Spec):
-    start: dt.date
+    start: dt.date = Field(ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
     round_days: int = Field(7, strict=True, ge=1, le=366)
     rounds: int = Field(26, strict=True, ge=1, le=10_000)
     basis: Basis
@@ -253,7 +254,7 @@ class DynamicsSpec(Spec):
 class Scenario(Spec):
     """A whole scenario file, validated."""
 
-    schema_version: int = Field(SCHEMA_VERSION, strict=True)
+    schema_version: Literal[1] = Field(SCHEMA_VERSION, description="The format's version; this package reads 1.")
     name: Name
     title: str
     description: str = ""
@@ -497,12 +498,26 @@ def check_references(s: Scenario) -> list[Problem]:
         check_gov(f"{p}.target", inst.target)
         if inst.imposer == inst.target:
             add(p, "an instrument's imposer and target must differ")
+        if inst.min < 0:
+            add(f"{p}.min", f"{inst.min:g} is negative: levels run from 0 (no measure) upward")
+        if inst.kind in UNITS and UNITS[inst.kind] == "level" and inst.max > 3:
+            add(f"{p}.max", f"{inst.max:g} is above 3, the top of the control scale (3 = sweeping)")
         if inst.min >= inst.max:
             add(f"{p}.max", f"max ({inst.max:g}) must be above min ({inst.min:g})")
+        elif (inst.max - inst.min) / inst.step > MAX_GRID:
+            add(f"{p}.step", f"{inst.step:g} is too fine: {(inst.max - inst.min) / inst.step:.0f} steps between min and "
+                f"max (at most {MAX_GRID})")
         elif not inst.min <= inst.initial <= inst.max:
             add(f"{p}.initial", f"{inst.initial:g} is outside the bounds [{inst.min:g}, {inst.max:g}]")
         if inst.kind != InstrumentKind.TARIFF.value and inst.kind in kinds and inst.kind not in s.economy.control_effects:
             add(f"{p}.kind", f"economy.control_effects has no entry for kind {inst.kind!r}")
+
+    seen_instruments: dict[tuple, str] = {}
+    for i, inst in enumerate(s.instruments):
+        key = (inst.kind, inst.imposer, inst.target)
+        if key in seen_instruments:
+            add(f"instruments[{i}]", f"{inst.name} repeats {seen_instruments[key]}: the same kind, imposer and target")
+        seen_instruments.setdefault(key, inst.name)
 
     for i, o in enumerate(s.officials):
         p = f"officials[{i}]"
@@ -516,10 +531,14 @@ def check_references(s: Scenario) -> list[Problem]:
         if not any(pref.salience > 0 for pref in o.preferences.values()) and not any(o.indicators.values()):
             add(f"{p}.preferences", "an official must care about something: give a positive salience or indicator weight")
 
+    agreement_pairs: set = set()
     for i, a in enumerate(s.agreements):
         p = f"agreements[{i}]"
         if not check_pair(f"{p}.parties", a.parties):
             continue
+        if frozenset(a.parties) in agreement_pairs:
+            add(f"{p}.parties", f"a second agreement between {a.parties[0]} and {a.parties[1]}: one at a time per pair")
+        agreement_pairs.add(frozenset(a.parties))
         for field in ("terms", "snap_back"):
             for name, level in getattr(a, field).items():
                 inst = check_instrument(f"{p}.{field}.{name}", name)

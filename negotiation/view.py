@@ -20,7 +20,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class GovernmentView:
-    """Read-only access to the state of the game, from one government's seat."""
+    """Read-only access to the state of the game, from one government's seat.
+
+    Read-only by convention, as NegMAS's negotiator interfaces are: Python cannot stop code from
+    reaching through `_m`, so strategies must use only the public methods (the contract tests
+    check that strategies behave; a strategy that mutates the model is a bug).
+    """
 
     def __init__(self, model: TradeTalksModel, government: str):
         self._m = model
@@ -50,10 +55,16 @@ class GovernmentView:
         return talks is not None and talks.failed(self.round)
 
     def offers_received(self, counterpart: str) -> tuple[Offer, ...]:
-        return tuple(self._m.talks_with(self.name, counterpart).offers_by(counterpart))
+        """The counterpart's offers in the current episode of talks (since they opened or the last agreement)."""
+        return self._episode(counterpart, counterpart)
 
     def offers_made(self, counterpart: str) -> tuple[Offer, ...]:
-        return tuple(self._m.talks_with(self.name, counterpart).offers_by(self.name))
+        return self._episode(counterpart, self.name)
+
+    def _episode(self, counterpart: str, proposer: str) -> tuple[Offer, ...]:
+        talks = self._m.talks_with(self.name, counterpart)
+        start = self.talks_opened(counterpart)
+        return tuple(o for o in talks.offers_by(proposer) if o.round >= start and o.round > talks.agreed_round)
 
     def agreement(self, counterpart: str) -> Agreement | None:
         """The agreement in force with `counterpart` (a copy), if any."""
@@ -78,12 +89,19 @@ class GovernmentView:
 
     @property
     def levels(self) -> np.ndarray:
+        """Every instrument's level as this government sees it (see `level`)."""
         out = self._m.levels.copy()
+        for agreement in self._m.agreements:
+            if agreement.in_force and self.name in agreement.parties:
+                for name in agreement.hidden_breaches.get(agreement.other(self.name), ()):
+                    out[self._m.inst_index[name]] = agreement.terms[name]
         out.flags.writeable = False
         return out
 
     def level(self, instrument: str) -> float:
-        return float(self._m.levels[self._m.inst_index[instrument]])
+        """An instrument's level as this government sees it: a counterpart's covert breach of an
+        agreement shows as the committed level until it is detected."""
+        return float(self.levels[self._m.inst_index[instrument]])
 
     def own_instruments(self, target: str | None = None) -> list[str]:
         return [

@@ -36,7 +36,7 @@ def test_no_arguments_runs_the_default_scenario(tmp_path):
 def test_run_with_options_writes_what_it_says(tmp_path):
     done = cli("run", DEFAULT, "--rounds", 5, "--seed", 3, "--out", tmp_path / "res", "--no-plot", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    folder = tmp_path / "res" / "june_2025_call-seed3"
+    folder = tmp_path / "res" / "june_2025_call-seed3-rounds5"
     rows = list(csv.DictReader((folder / "rounds.csv").open()))
     assert [int(r["round"]) for r in rows] == [0, 1, 2, 3, 4, 5]
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -107,3 +107,28 @@ def test_schema_command_prints_the_schema(tmp_path):
     assert done.returncode == 0
     schema = json.loads(done.stdout)
     assert "officials" in schema["properties"] and schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    "old,new,words",
+    [
+        ("  rounds: 26\n", "  rounds: 26\n  roundz: 3\n", "calendar.roundz: unknown field"),
+        ("    influence: 0.40\n", "    influence: .nan\n", "officials[0].influence: Input should be a finite number"),
+        ("name: june_2025_call\n", "name: june_2025_call\nname: again\n", "duplicate key 'name'"),
+    ],
+    ids=["unknown key", "NaN", "duplicate key"],
+)
+def test_bad_files_through_the_real_command(tmp_path, old, new, words):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DEFAULT.read_text().replace(old, new, 1))
+    done = cli("run", bad, "--out", tmp_path / "o", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {bad}") and words in done.stderr, done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_unwritable_output_gets_a_message_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    done = cli("run", "--rounds", 2, "--no-plot", "--out", blocker, cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and done.stderr.startswith("error:")

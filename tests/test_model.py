@@ -228,3 +228,46 @@ def test_three_governments_negotiate_in_pairs(tiny_data):
         pairs.add(frozenset({s.instrument(n).imposer for n in names} | {s.instrument(n).target for n in names}))
     # each offer covers the instruments of exactly one pair, and both pairs negotiate
     assert pairs == {frozenset("AB"), frozenset("AC")}
+
+
+def test_an_open_breach_is_one_grievance_not_two(tiny_data):
+    """Escalating past a commitment is answered once by tit for tat, not as an escalation and a violation."""
+    from negotiation.agreements import Action
+
+    s = truce(tiny_data, expires_round=9)
+
+    class Breaker(Silent):
+        name = "breaker"
+
+        def act(self, view, rng):
+            return [Action("a_tariff_b", 20.0, "test")] if view.round == 1 else []
+
+    from negotiation.strategies import make_strategy
+
+    m = TradeTalksModel(s, seed=0, strategies={"A": Breaker(), "B": make_strategy("tit_for_tat", {})})
+    for _ in range(3):
+        m.step()
+    assert [row["level_b_tariff_a"] for row in m.rows] == [10, 10, 20, 20]
+
+
+def test_a_covert_breach_is_hidden_from_the_victim_until_detected(tiny_data):
+    data = tiny_data
+    data["officials"][0]["traits"] = {"hawkishness": 1.0, "patience": 0.0, "trust": 0.0}
+    data["officials"][1]["traits"] = {"hawkishness": 0.0, "patience": 0.0, "trust": 0.5}
+    data["dynamics"]["violation_rate"] = 1.0
+    data["dynamics"]["detection"] = 0.0  # never detected
+    m = TradeTalksModel(truce(data, expires_round=9), seed=0)
+    m.step()
+    assert m.levels[0] == 20  # A broke its commitment
+    assert m.governments["B"].view.level("a_tariff_b") == 10  # B still sees the committed level
+    assert m.governments["A"].view.level("a_tariff_b") == 20  # A knows what it did
+
+
+def test_offer_history_restarts_with_each_episode_of_talks(default_scenario):
+    m = TradeTalksModel(default_scenario, seed=1)
+    view = m.governments["China"].view
+    while not any(e.kind is LogKind.AGREEMENT for e in m.log):
+        m.step()
+        assert m.round < 26, "the default scenario reaches an agreement with seed 1"
+    assert len(m.talks_with("US", "China").offers) > 0
+    assert view.offers_received("US") == ()  # a new episode starts from a clean slate

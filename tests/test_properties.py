@@ -44,8 +44,21 @@ def build(v: dict):
     return parse_scenario(data, "property")
 
 
+class Audited(TradeTalksModel):
+    """Checks every signature against utilities recomputed apart from the gate being tested."""
+
+    def _sign(self, offer, levels, values, reservations):
+        a, b = offer.proposer, offer.responder
+        stress = self.economy.stress
+        deal = self.value_at(levels[None, :], stress)[0]  # uncached, outside the acceptance gate
+        for g, h in ((a, b), (b, a)):
+            no_deal = self.value_at(self.no_deal_levels(g, h)[None, :], stress)[0]
+            assert deal[self.gov_index[g]] > no_deal[self.gov_index[g]], f"{g} bound below its reservation value"
+        super()._sign(offer, levels, values, reservations)
+
+
 def play(scenario, seed):
-    m = TradeTalksModel(scenario, seed)
+    m = Audited(scenario, seed)
     m.run()
     return m
 
@@ -92,7 +105,6 @@ def test_the_same_seed_gives_identical_tables(v):
     assert [(e.round, e.text) for e in a.log] == [(e.round, e.text) for e in b.log]
 
 
-def test_seeds_matter(default_scenario):
-    """Violations and retaliation are drawn at random: across ten seeds the runs are not all alike."""
-    outcomes = {repr(play(default_scenario, seed).rows) for seed in range(10)}
-    assert len(outcomes) > 1
+def test_another_seed_gives_another_run(default_scenario):
+    """Violations and retaliation are drawn at random: seed 2's run is not seed 1's."""
+    assert play(default_scenario, 1).rows != play(default_scenario, 2).rows

@@ -173,3 +173,28 @@ def test_official_may_not_shadow_a_government(tiny_data):
     tiny_data["officials"][0]["name"] = "B"
     with pytest.raises(ScenarioError, match=r"officials\[0\].name: 'B' is already a government's name"):
         parse_scenario(tiny_data, "tiny")
+
+
+MORE_CASES = [
+    ("negative tariff floor", "    min: 0\n    max: 145\n", "    min: -150\n    max: 145\n", "instruments[0].min", "is negative"),
+    ("control above the scale", "    initial: 2\n    min: 0\n    max: 3\n", "    initial: 2\n    min: 0\n    max: 5\n", "instruments[2].max", "top of the control scale"),
+    ("step too fine", "    max: 145\n    step: 10\n", "    max: 145\n    step: 0.0001\n", "instruments[0].step", "too fine"),
+    ("duplicate instrument", "  - name: cn_tariff_us\n    kind: tariff\n    imposer: China\n    target: US\n",
+     "  - name: cn_tariff_us\n    kind: tariff\n    imposer: US\n    target: China\n", "instruments[1]", "repeats us_tariff_cn"),
+    ("future schema version", "schema_version: 1\n", "schema_version: 2\n", "schema_version", "Input should be 1"),
+    ("quoted strategy parameter", "params: {opening: 0.2, duration: 13}", "params: {opening: \"0.2\", duration: 13}", "governments[1].strategy.params.opening", "valid number"),
+    ("date out of range", "  start: 2025-06-05\n", "  start: 9999-06-05\n", "calendar.start", "2200-12-31"),
+]
+
+
+@pytest.mark.parametrize("what,old,new,field,words", MORE_CASES, ids=[c[0] for c in MORE_CASES])
+def test_more_bad_scenarios(tmp_path, what, old, new, field, words):
+    message = _load_variant(tmp_path, old, new)
+    assert field in message and words in message, message
+
+
+def test_two_agreements_between_one_pair_are_refused(tiny_data):
+    truce = {"parties": ["A", "B"], "terms": {"a_tariff_b": 10}, "expires_round": 3}
+    tiny_data["agreements"] = [{"name": "one", **truce}, {"name": "two", **truce}]
+    with pytest.raises(ScenarioError, match=r"agreements\[1\].parties: a second agreement between A and B"):
+        parse_scenario(tiny_data, "tiny")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class StrategyParams(BaseModel):
     """Typed, validated parameters of a strategy; unknown names are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     duration: int = Field(13, strict=True, ge=1, le=520, description="Rounds an offered agreement lasts.")
 
