@@ -80,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", type=Path, help="a sweep or batch output folder")
     p.set_defaults(func=cmd_analyze)
 
+    p = sub.add_parser("briefs", help="a confidential role brief for every seat, as Markdown and printable HTML")
+    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="scenario YAML (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT / "briefs", help="folder for the briefs (default: %(default)s)")
+    p.set_defaults(func=cmd_briefs)
+
+    p = sub.add_parser("debrief", help="one self-contained HTML report of a run, played or simulated, for the class")
+    p.add_argument("run_dir", type=Path, help="a run's output folder (from `run`, or a played session)")
+    p.add_argument("--scenario", type=Path, help="the scenario file, if it has moved since the run")
+    p.set_defaults(func=cmd_debrief)
+
     p = sub.add_parser("strategies", help="list the strategies a scenario may name, with their parameters")
     p.set_defaults(func=cmd_strategies)
 
@@ -118,7 +128,7 @@ def cmd_run(args) -> int:
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    result = run(scenario, seed=args.seed, rounds=args.rounds, source=str(args.scenario))
+    result = run(scenario, seed=args.seed, rounds=args.rounds, source=str(Path(args.scenario).resolve()))
     name = f"{scenario.name}-seed{args.seed}" + (f"-rounds{args.rounds}" if args.rounds else "")
     folder = write_run(result, args.out / name, plot=not args.no_plot)
     print(summary_text(result))
@@ -254,6 +264,26 @@ def cmd_tournament(args) -> int:
     print(ranking_text(result))
     print(f"\nWrote {folder}/: runs.csv (one row per run), pairings.csv, ranking.csv, "
           + ", ".join(f"heatmap-{s.name}.png" for s in scenarios) + ", manifest.json")
+    return 0
+
+
+def cmd_briefs(args) -> int:
+    from .briefs import write_briefs
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    paths = write_briefs(scenario, args.out)
+    seats = sorted({p.stem for p in paths if p.suffix == ".md"})
+    print(f"{len(seats)} confidential briefs for {scenario.title}: {', '.join(seats)}")
+    print(f"Wrote {args.out}/: one .md and one printable .html per seat, and index.html to open first")
+    return 0
+
+
+def cmd_debrief(args) -> int:
+    from .debrief import write_debrief
+
+    path = write_debrief(args.run_dir, scenario_file=args.scenario)
+    print(f"Wrote {path} (open it in a browser; the pictures are also beside it as PNG files)")
     return 0
 
 

@@ -396,7 +396,8 @@ class TradeTalksModel(mesa.Model):
         votes = [self.ratification(g, h, levels) for g, h in ((offer.responder, offer.proposer), (offer.proposer, offer.responder))]
         for vote in votes:
             self.say(LogKind.RATIFICATION, narrative.ratification_text(self, vote), actor=vote.government,
-                     data={"support": vote.support, "ratified": vote.ratified})
+                     data={"support": vote.support, "ratified": vote.ratified, "opposed": list(vote.opposed),
+                           "leader_approves": vote.leader_approves})
         if not all(v.ratified for v in votes):
             return
         self._sign(offer, levels, values, reservations)

@@ -139,9 +139,10 @@ def rows_to_csv(rows: list[dict]) -> str:
 def log_to_csv(log: list[LogEntry], scenario: Scenario) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["round", "date", "kind", "actor", "text"])
+    writer.writerow(["round", "date", "kind", "actor", "text", "data"])
     for e in log:
-        writer.writerow([e.round, scenario.date_of(max(e.round, 1)).isoformat(), e.kind.value, e.actor or "", e.text])
+        data = json.dumps(e.data, sort_keys=True, default=str) if e.data else ""
+        writer.writerow([e.round, scenario.date_of(max(e.round, 1)).isoformat(), e.kind.value, e.actor or "", e.text, data])
     return buf.getvalue()
 
 

@@ -1,0 +1,852 @@
+"""The debrief: one self-contained HTML page about a finished run, for a class to discuss.
+
+It reads a run folder as `results.write_run` leaves it, reloads the scenario its manifest names
+(refusing one that has changed since), and shows what happened, what was possible (the Pareto
+frontier, the Nash point) and what the scenario's own bots would have done from the same start,
+ending with questions drawn from the run. It works from the files alone, for any run, played or
+simulated.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis import PairAnalysis, individually_rational, pair_analysis
+from .errors import InputError
+from .model import TradeTalksModel
+from .narrative import label, level_text
+from .plots import plt
+from .results import RunResult, run, write_atomic
+from .scenario import Scenario, load_scenario
+
+REPORT = "debrief.html"
+SECTIONS = (
+    "Instruments over time",
+    "Utilities of governments and officials",
+    "Trade flows and balance",
+    "What happened: the story",
+    "The deal against the Pareto frontier and the Nash point",
+    "What the bots would have done from the same start",
+    "Questions for discussion",
+)
+MANIFEST_FIELDS = ("scenario_file", "seed", "rounds", "scenario_hash")
+MAX_QUESTIONS = 8
+# Log kinds marked on the instrument picture: colour, line style, legend label.
+MARKS = {
+    "event": ("tab:blue", ":", "event (scheduled or injected)"),
+    "agreement": ("tab:green", "-", "agreement signed"),
+    "expiry": ("tab:orange", "--", "agreement expires"),
+    "violation": ("salmon", "--", "commitment broken"),
+    "detection": ("tab:red", "-", "violation detected"),
+    "action": ("tab:purple", "-.", "unilateral action"),
+}
+# log.csv keeps only the story's sentences, so who detected whom and who opposed are read from narrative.py's wording.
+DETECTION = re.compile(r"^(?P<victim>\S+) detects (?P<violator>\S+)'s violation of the (?P<agreement>.+?);")
+OPPOSED = re.compile(r"[;(] ?(?P<names>[^;()]+) opposed\)")
+RATIO = re.compile(r"(?P<support>\d+%) of influence in favour")
+NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
+
+
+# ============================================================================ reading a run folder
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of a run's log.csv: the story's sentence and its kind."""
+
+    round: int
+    kind: str
+    actor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """A finished run read back from its files, with the (checked) scenario it was played on."""
+
+    path: Path
+    manifest: dict
+    scenario: Scenario
+    scenario_file: Path
+    rows: list[dict]
+    log: list[LogLine]
+
+    @property
+    def seed(self) -> int:
+        return self.manifest["seed"]
+
+    @property
+    def rounds(self) -> int:
+        return self.manifest["rounds"]
+
+
+def read_run(run_dir: str | Path, scenario_file: str | Path | None = None) -> RunFolder:
+    """Read a run folder; InputError (naming the folder) if it is incomplete or its scenario changed."""
+    path = Path(run_dir)
+    if not path.is_dir():
+        raise InputError(str(path), "no such run folder")
+    manifest = read_manifest(path, need_file=scenario_file is None)
+    source = Path(scenario_file if scenario_file is not None else manifest["scenario_file"])
+    scenario = checked_scenario(path, source, manifest["scenario_hash"])
+    rows = read_rounds(path, scenario)
+    return RunFolder(path, manifest, scenario, source, rows, read_log(path))
+
+
+def read_manifest(run_dir: Path, need_file: bool = True) -> dict:
+    """manifest.json, holding what the debrief needs to reload the scenario and replay it."""
+    file = run_dir / "manifest.json"
+    if not file.is_file():
+        raise InputError(str(run_dir), "no manifest.json here: not a run folder as `run.py run` writes it")
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(run_dir), f"manifest.json is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise InputError(str(run_dir), "manifest.json must hold a JSON object")
+    needed = MANIFEST_FIELDS if need_file else tuple(f for f in MANIFEST_FIELDS if f != "scenario_file")
+    missing = [f for f in needed if manifest.get(f) is None]
+    if missing:
+        raise InputError(str(run_dir), f"manifest.json lacks {', '.join(missing)}, needed to reload the scenario")
+    for key in ("seed", "rounds"):
+        if isinstance(manifest[key], bool) or not isinstance(manifest[key], int) or manifest[key] < 0:
+            raise InputError(str(run_dir), f"manifest.json: {key} must be a whole number, not {manifest[key]!r}")
+    return manifest
+
+
+def checked_scenario(run_dir: Path, source: Path, recorded_hash: str) -> Scenario:
+    """Load the run's scenario and refuse it if it is not, byte for byte in meaning, the one played."""
+    if not source.is_file():
+        raise InputError(str(run_dir), f"the scenario file {source} named in manifest.json is missing "
+                         "(relative paths are read from the current folder); restore the file the run used")
+    scenario = load_scenario(source)  # a ScenarioError is an InputError naming the file and field
+    digest = scenario.digest()
+    if digest != recorded_hash:
+        raise InputError(str(run_dir), f"the scenario file {source} has changed since this run: its hash is "
+                         f"{digest[:12]}..., manifest.json records {str(recorded_hash)[:12]}...; a debrief of it would "
+                         "not describe the run that was played. Restore the file the run used, or play it again")
+    return scenario
+
+
+def read_csv(run_dir: Path, name: str) -> list[dict]:
+    """A CSV file of the run folder as dicts; InputError if it is missing or empty."""
+    file = run_dir / name
+    if not file.is_file():
+        raise InputError(str(run_dir), f"no {name} here: the run folder is incomplete")
+    try:
+        with file.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(str(run_dir), f"{name} cannot be read ({exc})") from None
+    if not rows:
+        raise InputError(str(run_dir), f"{name} has no rows")
+    return rows
+
+
+def _value(key: str, text: str):
+    if key == "round":
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def read_rounds(run_dir: Path, scenario: Scenario) -> list[dict]:
+    """rounds.csv with numbers as numbers; InputError if a column the report draws is missing."""
+    try:
+        rows = [{k: _value(k, v) for k, v in r.items()} for r in read_csv(run_dir, "rounds.csv")]
+    except (TypeError, ValueError) as exc:
+        raise InputError(str(run_dir), f"rounds.csv has a malformed row ({exc})") from None
+    needed = ["round", "market_stress"] + [f"level_{i.name}" for i in scenario.instruments]
+    needed += [f"utility_{p.name}" for p in (*scenario.governments, *scenario.officials)]
+    needed += [f"balance_{g.name}" for g in scenario.governments]
+    needed += [f"flow_{f.exporter}_{f.importer}" for f in scenario.economy.trade]
+    missing = [c for c in needed if c not in rows[0]]
+    if missing:
+        shown = ", ".join(missing[:5])
+        raise InputError(str(run_dir), f"rounds.csv lacks the columns {shown}: not a run of {scenario.name}")
+    return rows
+
+
+def read_log(run_dir: Path) -> list[LogLine]:
+    """log.csv as LogLines."""
+    try:
+        return [LogLine(int(r["round"]), r["kind"], r["actor"] or "", r["text"]) for r in read_csv(run_dir, "log.csv")]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(str(run_dir), f"log.csv has a malformed row ({exc})") from None
+
+
+# ============================================================================ what the report computes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a run ended: the lines of the side-by-side table of section 6."""
+
+    strategies: dict[str, str]
+    agreement_rounds: tuple[int, ...]
+    final_levels: dict[str, float]
+    final_utilities: dict[str, float]
+    story: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """One pair's bargaining problem at the start, and where this run and the bots ended in it."""
+
+    analysis: PairAnalysis
+    outcome: tuple[float, float]
+    bots: tuple[float, float]
+    metrics: dict
+    nash_terms: dict[str, float] | None
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """Everything the report shows, computed once from a run folder."""
+
+    folder: RunFolder
+    bots_result: RunResult
+    mine: Outcome
+    bots: Outcome
+    pairs: list[PairOutcome]
+
+    @property
+    def same_as_bots(self) -> bool:
+        return comparable(self.mine) == comparable(self.bots)
+
+
+def outcome(scenario: Scenario, strategies: dict, rows: list[dict], log: list) -> Outcome:
+    """An Outcome from a run's rows and log (LogLines or LogEntries: anything with round, kind, text)."""
+    kinds = [(e.round, getattr(e.kind, "value", e.kind), e.text) for e in log]
+    return Outcome(
+        strategies={g.name: str(strategies.get(g.name, "(not recorded)")) for g in scenario.governments},
+        agreement_rounds=tuple(r for r, kind, _ in kinds if kind == "agreement"),
+        final_levels={i.name: rows[-1][f"level_{i.name}"] for i in scenario.instruments},
+        final_utilities={g.name: rows[-1][f"utility_{g.name}"] for g in scenario.governments},
+        story=tuple(text for _, _, text in kinds),
+    )
+
+
+def comparable(o: Outcome) -> tuple:
+    """What must agree for two runs to have come to the same thing (who played is not part of it)."""
+    return o.agreement_rounds, o.final_levels, o.final_utilities, o.story
+
+
+def outcome_point(model: TradeTalksModel, pa: PairAnalysis, final_row: dict) -> tuple[float, float]:
+    """A run's final levels between the pair, valued like `analysis.run_metrics`: the rest as at the start."""
+    idx = model.pair_instruments(pa.a, pa.b)
+    levels = model.initial_levels.copy()
+    levels[idx] = [final_row[f"level_{model.inst_names[k]}"] for k in idx]
+    values = model.value_at(levels[None, :], model.initial_stress)[0]
+    return float(values[model.gov_index[pa.a]]), float(values[model.gov_index[pa.b]])
+
+
+def bargaining(folder: RunFolder, bots_rows: list[dict]) -> list[PairOutcome]:
+    """Each pair in talks at the start: its packages, frontier and Nash point, and both runs' outcomes."""
+    model = TradeTalksModel(folder.scenario, folder.seed, rounds=folder.rounds)
+    out = []
+    for talks in model.talks.values():
+        pa = pair_analysis(model, *talks.pair)
+        point, bots = outcome_point(model, pa, folder.rows[-1]), outcome_point(model, pa, bots_rows[-1])
+        out.append(PairOutcome(pa, point, bots, pa.outcome_metrics(point), pa.terms(pa.nash, model.inst_names)))
+    return out
+
+
+def build_debrief(run_dir: str | Path, scenario_file: str | Path | None = None) -> Debrief:
+    """Read a run folder, replay its start with the scenario's own bots, and analyse the bargaining."""
+    folder = read_run(run_dir, scenario_file)
+    bots = run(folder.scenario, folder.seed, folder.rounds, source=str(folder.scenario_file))
+    mine = outcome(folder.scenario, folder.manifest.get("strategies") or {}, folder.rows, folder.log)
+    return Debrief(folder, bots, mine, outcome(folder.scenario, bots.manifest["strategies"], bots.rows, bots.log),
+                   bargaining(folder, bots.rows))
+
+
+# ============================================================================ small readers of the log
+
+
+def day(s: Scenario, round_: int) -> str:
+    """'17 Jul 2025': the date a round starts."""
+    return s.date_of(max(round_, 1)).strftime("%d %b %Y").lstrip("0")
+
+
+def when(s: Scenario, round_: int) -> str:
+    """'round 7 (17 Jul 2025)'."""
+    return f"round {round_} ({day(s, round_)})"
+
+
+def lines_of(d: Debrief, kind: str) -> list[LogLine]:
+    """The log lines of one kind, in order."""
+    return [e for e in d.folder.log if e.kind == kind]
+
+
+def detections(d: Debrief) -> list[tuple[LogLine, str, str]]:
+    """Detected violations as (line, victim, violator), read from the story's sentence."""
+    out = []
+    for e in lines_of(d, "detection"):
+        m = DETECTION.match(e.text)
+        if m:
+            out.append((e, m["victim"], m["violator"]))
+    return out
+
+
+def opposition(d: Debrief) -> list[tuple[LogLine, list[str]]]:
+    """Ratification votes with officials against (or a leader's refusal), with the officials' names."""
+    known = {o.name for o in d.folder.scenario.officials}
+    out = []
+    for e in lines_of(d, "ratification"):
+        m = OPPOSED.search(e.text)
+        names = [n.strip() for n in m["names"].split(",")] if m else []
+        names = [n for n in names if n in known]
+        if names or "refuses" in e.text:
+            out.append((e, names))
+    return out
+
+
+def utility(d: Debrief, name: str, round_: int | None = None) -> float:
+    """A government's or official's utility after a round (the last one if None)."""
+    rows = d.folder.rows
+    row = rows[-1] if round_ is None else rows[min(max(round_, 0), len(rows) - 1)]
+    return row[f"utility_{name}"]
+
+
+def who(s: Scenario, name: str) -> str:
+    """'Lutnick (Commerce Secretary Howard Lutnick)'."""
+    o = next((o for o in s.officials if o.name == name), None)
+    return f"{name} ({o.title})" if o is not None and o.title else name
+
+
+def top_concern(s: Scenario, name: str) -> str | None:
+    """An official's most salient instrument and ideal level, in words."""
+    o = next(o for o in s.officials if o.name == name)
+    if not o.preferences:
+        return None
+    inst, pref = max(o.preferences.items(), key=lambda kv: kv[1].salience)
+    return f"{label(s.instrument(inst))} at {level_text(s, inst, pref.ideal)}"
+
+
+# ============================================================================ discussion questions
+
+
+def q_first_agreement(d: Debrief) -> str:
+    s, agreed = d.folder.scenario, lines_of(d, "agreement")
+    if agreed:
+        e = agreed[0]
+        tried = len({x.round for x in lines_of(d, "offer") if x.round < e.round})
+        rounds = "1 round" if tried == 1 else f"{tried} rounds"
+        after = f"after {rounds} of offers without one" if tried else "at the first offer"
+        return (f"The first agreement came in {when(s, e.round)}, {after}: \u201c{e.text}\u201d What made this package "
+                "acceptable to both sides, and who conceded more to get there?")
+    main = d.pairs[0] if d.pairs else None
+    if main is None or main.analysis.nash is None:
+        return (f"No agreement was signed in {d.folder.rounds} rounds, and at the start no package beat no deal for "
+                "both sides. What would have had to change before any deal was possible?")
+    pa = main.analysis
+    return (f"No agreement was signed in {d.folder.rounds} rounds, although {main.metrics['zone_share']:.0%} of the "
+            f"packages between {pa.a} and {pa.b} left both better off than no deal at the start. "
+            "What kept the sides from finding one of them?")
+
+
+def q_detection(d: Debrief) -> str | None:
+    found = detections(d)
+    if not found:
+        return None
+    e, victim, violator = found[0]
+    s = d.folder.scenario
+    text = f"In {when(s, e.round)} {victim} detected {violator}'s violation: \u201c{e.text}\u201d"
+    answer = next((a for a in lines_of(d, "action") if a.actor == victim and a.round >= e.round), None)
+    if answer is not None:
+        text += f" {victim} answered in round {answer.round}: \u201c{answer.text}\u201d"
+    return text + f" Was the breach worth it to {violator}, and was {victim}'s answer proportionate?"
+
+
+def q_hidden_violation(d: Debrief) -> str | None:
+    caught = {(violator, e.round) for e, _, violator in detections(d)}
+    for e in lines_of(d, "violation"):
+        if "quietly" in e.text and not any(v == e.actor and r >= e.round for v, r in caught):
+            return (f"In {when(d.folder.scenario, e.round)}: \u201c{e.text}\u201d It was never detected before the "
+                    "run ended. What is a commitment worth without verification, and what checks would you add "
+                    "to the next agreement?")
+    return None
+
+
+def q_ratification(d: Debrief) -> str | None:
+    found = opposition(d)
+    if not found:
+        return None
+    e, names = found[0]
+    s = d.folder.scenario
+    if not names:
+        return (f"In {when(s, e.round)}: \u201c{e.text}\u201d Could the negotiator have foreseen the leader's refusal, "
+                "and what would a package the leader accepts have looked like?")
+    name = names[0]
+    concern = top_concern(s, name)
+    cares = f" {name} cares most about {concern}." if concern else ""
+    support = RATIO.search(e.text)
+    share = f" ({support['support']} of influence in favour)" if support else ""
+    return (f"In {when(s, e.round)} {e.actor} ratified the package{share} over the opposition of "
+            f"{', '.join(who(s, n) for n in names)}.{cares} What did the package fail to give {name}, and how could "
+            "the negotiator have won that vote more comfortably, or should they not have tried?")
+
+
+def q_nash(d: Debrief) -> str | None:
+    if not d.pairs or d.pairs[0].analysis.nash is None:
+        return None
+    p, s = d.pairs[0], d.folder.scenario
+    end = d.mine.final_levels
+    gaps = [f"{label(s.instrument(n))} at {level_text(s, n, lv)} (it ended at {level_text(s, n, end[n])})"
+            for n, lv in p.nash_terms.items() if lv != end[n]]
+    where = "; ".join(gaps) if gaps else "the same levels as the run's outcome"
+    return (f"The outcome between {p.analysis.a} and {p.analysis.b} lies {p.metrics['nash_distance']:.3f} from the "
+            f"Nash point and {p.metrics['frontier_distance']:.3f} from the Pareto frontier (joint welfare "
+            f"{p.metrics['joint_welfare']:.3f} against {p.metrics['nash_welfare']:.3f} at the Nash point). "
+            f"The Nash package would have set {where}. Who would have had to give what to get there, and would "
+            "both coalitions have ratified it?")
+
+
+def q_actions(d: Debrief) -> str | None:
+    acts = lines_of(d, "action")
+    if not acts:
+        return None
+    e = acts[0]
+    before, after = utility(d, e.actor, e.round - 1), utility(d, e.actor)
+    count = "There was one unilateral move" if len(acts) == 1 else f"There were {len(acts)} unilateral moves"
+    return (f"{count}; the first, in {when(d.folder.scenario, e.round)}: "
+            f"\u201c{e.text}\u201d {e.actor}'s utility was {before:.3f} before it and {after:.3f} at the end. "
+            "Did it strengthen its hand or start a spiral?")
+
+
+def q_expiry(d: Debrief) -> str | None:
+    ends = lines_of(d, "expiry")
+    if not ends:
+        return None
+    e = ends[0]
+    return (f"In {when(d.folder.scenario, e.round)}: \u201c{e.text}\u201d Why was nothing in place to replace it, "
+            "and what did each side expect to gain from letting the deadline pass?")
+
+
+def q_bots(d: Debrief) -> str:
+    plays = "; ".join(f"{g}: {st}" for g, st in d.bots.strategies.items())
+    if d.same_as_bots:
+        return (f"The bots ({plays}) played this run, and a replay from the same start gives exactly the same result. "
+                "Which government's strategy would you change first, and what do you expect would happen?")
+    first = lambda o: f"round {o.agreement_rounds[0]}" if o.agreement_rounds else "no agreement"  # noqa: E731
+    utils = lambda o: ", ".join(f"{g} {u:.3f}" for g, u in o.final_utilities.items())  # noqa: E731
+    return (f"With the scenario's bots in every seat ({plays}), the first agreement would have come at "
+            f"{first(d.bots)} and utilities ended at {utils(d.bots)}; this run had {first(d.mine)} and "
+            f"{utils(d.mine)}. Which choice in this run made the difference?")
+
+
+def q_gains(d: Debrief) -> str:
+    s = d.folder.scenario
+    change = {g.name: utility(d, g.name) - utility(d, g.name, 0) for g in s.governments}
+    best, worst = max(change, key=change.get), min(change, key=change.get)
+    moves = "; ".join(f"{g} {utility(d, g, 0):.3f} -> {utility(d, g):.3f}" for g in change)
+    return (f"Utilities from start to end: {moves}. Why did {best} fare better than {worst}, "
+            "and was the outcome fair by any standard you would defend?")
+
+
+def q_official(d: Debrief) -> str:
+    s = d.folder.scenario
+    change = {o.name: utility(d, o.name) - utility(d, o.name, 0) for o in s.officials}
+    name = min(change, key=change.get)
+    o = next(o for o in s.officials if o.name == name)
+    how = "lost most" if change[name] < 0 else "gained least"
+    return (f"Of all officials, {who(s, name)} {how} from start to end ({utility(d, name, 0):.3f} -> "
+            f"{utility(d, name):.3f}). How would {name} explain the outcome to their own side in {o.government}, "
+            "and what would it take to keep them on board next time?")
+
+
+def q_trade(d: Debrief) -> str | None:
+    s, rows = d.folder.scenario, d.folder.rows
+    if not s.economy.trade:
+        return None
+    g = s.governments[0].name
+    key = f"balance_{g}"
+    return (f"{g}'s goods trade balance went from {rows[0][key]:+.1f} to {rows[-1][key]:+.1f} $bn a year. "
+            f"Did the run move trade the way {g}'s officials said they wanted, and does the balance measure "
+            "what they should care about?")
+
+
+QUESTIONS = (q_first_agreement, q_detection, q_hidden_violation, q_ratification, q_nash, q_actions, q_expiry,
+             q_bots, q_gains, q_official, q_trade)
+
+
+def discussion_questions(d: Debrief) -> list[str]:
+    """5 to 8 questions about this run, the most telling first (agreements, breaches, votes, the Nash point)."""
+    found = [q for q in (ask(d) for ask in QUESTIONS) if q]
+    return found[:MAX_QUESTIONS]
+
+
+# ============================================================================ pictures
+
+
+def png(fig) -> bytes:
+    """A figure as PNG bytes (no timestamp or software tag: same run, same bytes)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def series(rows: list[dict], key: str) -> list[float]:
+    return [r[key] for r in rows]
+
+
+def mark_events(axes, log: list[LogLine]) -> None:
+    """Vertical lines at the rounds of agreements, expiries, detections, events and actions; one legend entry each."""
+    seen: set[str] = set()
+    for e in log:
+        if e.kind not in MARKS:
+            continue
+        colour, style, name = MARKS[e.kind]
+        for ax in axes:
+            ax.axvline(e.round, color=colour, linestyle=style, alpha=0.45, linewidth=1.3,
+                       label=None if name in seen else name)
+        seen.add(name)
+
+
+def instruments_png(d: Debrief) -> bytes:
+    """Tariffs and controls round by round, with the run's events marked."""
+    s, rows = d.folder.scenario, d.folder.rows
+    rounds = series(rows, "round")
+    tariffs, controls = "tariffs (additional %)", "controls (0 none .. 3 sweeping)"
+    groups: dict[str, list] = {tariffs: [], controls: []}
+    for spec in s.instruments:
+        groups[tariffs if s.unit_of(spec.kind) == "percent" else controls].append(spec)
+    groups = {k: v for k, v in groups.items() if v}
+    fig, axes = plt.subplots(len(groups), 1, figsize=(11, 3.6 * len(groups)), sharex=True, squeeze=False)
+    axes = list(axes[:, 0])
+    for ax, (title, specs) in zip(axes, groups.items()):
+        for n, spec in enumerate(specs):
+            nudge = 0.04 * (n - (len(specs) - 1) / 2) if title == controls else 0.0  # keep equal levels visible
+            levels = [x + nudge for x in series(rows, f"level_{spec.name}")]
+            ax.step(rounds, levels, where="post", linewidth=2, label=label(spec))
+        ax.set_ylabel(title)
+        ax.grid(alpha=0.25)
+        if title == controls:
+            lo, hi = min(x.min for x in specs), max(x.max for x in specs)
+            ax.set_ylim(lo - 0.2, hi + 0.2)
+    mark_events(axes, d.folder.log)
+    for ax in axes:
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    axes[-1].set_xlabel(f"round ({s.calendar.round_days} days each, from {s.calendar.start})")
+    fig.suptitle(f"{s.title}: instruments (seed {d.folder.seed})")
+    fig.tight_layout()
+    return png(fig)
+
+
+def utilities_png(d: Debrief) -> bytes:
+    """One panel per government: its utility (thick) and each of its officials'."""
+    s, rows = d.folder.scenario, d.folder.rows
+    rounds = series(rows, "round")
+    fig, axes = plt.subplots(1, len(s.governments), figsize=(5 * len(s.governments), 3.8), sharey=True, squeeze=False)
+    for ax, g in zip(axes[0], s.governments):
+        ax.plot(rounds, series(rows, f"utility_{g.name}"), color="black", linewidth=3, label=f"{g.name} (government)")
+        for o in (o for o in s.officials if o.government == g.name):
+            ax.plot(rounds, series(rows, f"utility_{o.name}"), linewidth=1.5, label=o.name)
+        ax.set_title(g.title or g.name)
+        ax.set_xlabel("round")
+        ax.grid(alpha=0.25)
+        ax.legend(fontsize=7)
+    axes[0][0].set_ylabel("utility (0..1)")
+    fig.tight_layout()
+    return png(fig)
+
+
+def trade_png(d: Debrief) -> bytes:
+    """Trade flows, each government's balance, and market stress, round by round."""
+    s, rows = d.folder.scenario, d.folder.rows
+    rounds = series(rows, "round")
+    fig, (ax_f, ax_b, ax_s) = plt.subplots(1, 3, figsize=(14, 3.8))
+    for f in s.economy.trade:
+        flow = series(rows, f"flow_{f.exporter}_{f.importer}")
+        ax_f.plot(rounds, flow, linewidth=2, label=f"{f.exporter} -> {f.importer}")
+    for g in s.governments:
+        ax_b.plot(rounds, series(rows, f"balance_{g.name}"), linewidth=2, label=g.name)
+    ax_b.axhline(0, color="grey", linewidth=0.8)
+    ax_s.plot(rounds, series(rows, "market_stress"), color="black", linewidth=2)
+    ax_s.set_ylim(0, 1)
+    titles = ("goods trade, $bn a year", "trade balance, $bn a year", "market stress (0 calm .. 1 panic)")
+    for ax, title in zip((ax_f, ax_b, ax_s), titles):
+        ax.set_title(title)
+        ax.set_xlabel("round")
+        ax.grid(alpha=0.25)
+    ax_f.legend(fontsize=7)
+    ax_b.legend(fontsize=7)
+    fig.tight_layout()
+    return png(fig)
+
+
+def bargaining_png(d: Debrief, p: PairOutcome) -> bytes:
+    """Every package's (ua, ub), the frontier, no deal, the Nash and K-S points, and the run's outcome."""
+    pa = p.analysis
+    fig, ax = plt.subplots(figsize=(10, 6))
+    ax.scatter(pa.ua, pa.ub, s=3, color="lightgrey", rasterized=True, label=f"all {len(pa.ua):,} packages")
+    zone = individually_rational(pa.ua, pa.ub, pa.da, pa.db)
+    ax.scatter(pa.ua[zone], pa.ub[zone], s=3, color="#9ecae1", rasterized=True, label="packages both prefer to no deal")
+    f = pa.frontier
+    ax.plot(pa.ua[f], pa.ub[f], color="tab:blue", linewidth=2, marker=".", label="Pareto frontier")
+    ax.scatter([pa.da], [pa.db], marker="X", s=110, color="black", label="no deal (disagreement point)", zorder=4)
+    points = ((pa.nash, "*", "gold", "Nash point"), (pa.ks, "D", "tab:cyan", "Kalai-Smorodinsky point"))
+    for k, marker, colour, name in points:
+        if k is not None:
+            ax.scatter([pa.ua[k]], [pa.ub[k]], marker=marker, s=220, color=colour, edgecolor="black",
+                       label=name, zorder=5)
+    ax.scatter([p.outcome[0]], [p.outcome[1]], marker="o", s=120, color="tab:red", edgecolor="black",
+               label="this run's outcome", zorder=6)
+    if p.bots != p.outcome:
+        ax.scatter([p.bots[0]], [p.bots[1]], marker="s", s=120, facecolor="none", edgecolor="tab:purple", linewidth=2,
+                   label="the bots' outcome", zorder=6)
+    ax.set_xlabel(f"utility of {pa.a}")
+    ax.set_ylabel(f"utility of {pa.b}")
+    ax.set_title(f"{pa.a}-{pa.b}: the options at the start and where the run ended")
+    ax.grid(alpha=0.25)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout()
+    return png(fig)
+
+
+def pair_picture(p: PairOutcome) -> str:
+    return f"debrief-bargaining-{p.analysis.a}-{p.analysis.b}.png"
+
+
+def pictures(d: Debrief) -> dict[str, bytes]:
+    """File name -> PNG bytes, for every picture of the report."""
+    out = {
+        "debrief-instruments.png": instruments_png(d),
+        "debrief-utilities.png": utilities_png(d),
+        "debrief-trade.png": trade_png(d),
+    }
+    for p in d.pairs:
+        out[pair_picture(p)] = bargaining_png(d, p)
+    return out
+
+
+# ============================================================================ HTML
+
+CSS = """
+body { font-family: Georgia, 'Times New Roman', serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem;
+       color: #222; line-height: 1.45; }
+h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { border-bottom: 2px solid #ccc; margin-top: 2.4rem; }
+h3 { margin: 1.2rem 0 0.3rem; font-size: 1.05rem; }
+table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.92rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.differs td { background: #fff3cd; }
+figure { margin: 1rem 0; } img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { font-size: 0.85rem; color: #555; }
+.meta { color: #555; } .verdict { padding: 0.6rem 0.9rem; border-left: 4px solid #888; background: #f7f7f7; }
+ul.story { list-style: none; padding-left: 0.4rem; } ul.story li { margin: 0.2rem 0; padding-left: 0.6rem;
+       border-left: 4px solid transparent; }
+li.offer, li.response { color: #555; } li.agreement { border-color: #2ca02c; } li.expiry { border-color: #ff7f0e; }
+li.violation, li.detection { border-color: #d62728; } li.action { border-color: #9467bd; }
+li.event { border-color: #1f77b4; }
+li.ratification { border-color: #8c564b; } li.note { margin-left: 1.5rem; font-style: italic; }
+ol.questions li { margin: 0.6rem 0; }
+"""
+
+
+def esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def table(head: list[str], rows: list[list], differs: list[bool] | None = None) -> str:
+    """An HTML table; numbers right-aligned; rows flagged in `differs` highlighted."""
+    cell = lambda c: f'<td class="num">{esc(c)}</td>' if NUMBER.match(str(c)) else f"<td>{esc(c)}</td>"  # noqa: E731
+    flag = lambda i: ' class="differs"' if differs and differs[i] else ""  # noqa: E731
+    body = "".join(f"<tr{flag(i)}>{''.join(cell(c) for c in r)}</tr>" for i, r in enumerate(rows))
+    return f"<table><tr>{''.join(f'<th>{esc(h)}</th>' for h in head)}</tr>{body}</table>"
+
+
+def figure(name: str, data: bytes, caption: str) -> str:
+    """An embedded PNG (a data URI, so the page needs nothing else) with its caption."""
+    uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    caption = esc(caption)
+    return (f'<figure><img src="{uri}" alt="{caption}">'
+            f"<figcaption>{caption} (also saved as {esc(name)})</figcaption></figure>")
+
+
+def section(n: int, body: str) -> str:
+    return f'<section id="section-{n}"><h2>{n}. {esc(SECTIONS[n - 1])}</h2>\n{body}\n</section>'
+
+
+def para(text: str, cls: str | None = None) -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<p{attr}>{esc(text)}</p>"
+
+
+def header_html(d: Debrief) -> str:
+    f, s = d.folder, d.folder.scenario
+    plays = "; ".join(f"{g}: {st}" for g, st in d.mine.strategies.items())
+    return (f"<h1>Debrief: {esc(s.title)}</h1>\n"
+            + para(f"Scenario {s.name} ({f.scenario_file}), seed {f.seed}, {f.rounds} rounds of "
+                   f"{s.calendar.round_days} days from {day(s, 1)} to {day(s, f.rounds)}. Played by: {plays}. "
+                   f"Run folder: {f.path}.", "meta"))
+
+
+def instruments_html(d: Debrief, pics: dict[str, bytes]) -> str:
+    s, rows = d.folder.scenario, d.folder.rows
+    caption = ("Instrument levels by round; vertical lines mark events, agreements, expiries, broken commitments, "
+               "detected violations and unilateral actions")
+    body = [figure("debrief-instruments.png", pics["debrief-instruments.png"], caption)]
+    table_rows = []
+    for spec in s.instruments:
+        levels = series(rows, f"level_{spec.name}")
+        table_rows.append([label(spec)] + [level_text(s, spec.name, x) for x in (levels[0], max(levels), levels[-1])])
+    body.append(table(["instrument", "start", "peak", "end"], table_rows))
+    marked = [e for e in d.folder.log if e.kind in MARKS and e.kind != "event"]  # events are in the story
+    if marked:
+        items = "".join(f"<li>{esc(when(s, e.round))}: {esc(e.text)}</li>" for e in marked)
+        body.append(f"<h3>Marked moments</h3><ul>{items}</ul>")
+    return section(1, "\n".join(body))
+
+
+def utilities_html(d: Debrief, pics: dict[str, bytes]) -> str:
+    s = d.folder.scenario
+    rows = [[g.name, "government", "", utility(d, g.name, 0), utility(d, g.name)] for g in s.governments]
+    rows += [[o.name, o.government, o.title or o.role.value, utility(d, o.name, 0), utility(d, o.name)]
+             for o in s.officials]
+    rows = [r[:3] + [f"{r[3]:.3f}", f"{r[4]:.3f}", f"{r[4] - r[3]:+.3f}"] for r in rows]
+    return section(2, figure("debrief-utilities.png", pics["debrief-utilities.png"],
+                             "Utility of each government (thick) and of each of its officials, by round")
+                   + table(["who", "government", "role", "start", "end", "change"], rows))
+
+
+def trade_html(d: Debrief, pics: dict[str, bytes]) -> str:
+    s, first, last = d.folder.scenario, d.folder.rows[0], d.folder.rows[-1]
+    rows = [[f"{f.exporter} -> {f.importer} exports", f"{first[k]:.1f}", f"{last[k]:.1f}"]
+            for f in s.economy.trade for k in [f"flow_{f.exporter}_{f.importer}"]]
+    rows += [[f"{g.name} trade balance", f"{first[k]:+.1f}", f"{last[k]:+.1f}"]
+             for g in s.governments for k in [f"balance_{g.name}"]]
+    rows.append(["market stress (0..1)", f"{first['market_stress']:.2f}", f"{last['market_stress']:.2f}"])
+    caption = "Goods trade flows, each government's balance across its modelled flows, and market stress"
+    return section(3, figure("debrief-trade.png", pics["debrief-trade.png"], caption)
+                   + table(["$bn a year", "start", "end"], rows))
+
+
+def story_html(d: Debrief) -> str:
+    """The log, round by round, as in story.md; each line styled by its kind."""
+    s, parts, current = d.folder.scenario, [], None
+    for e in d.folder.log:
+        if e.round != current:
+            close = "</ul>" if current is not None else ""
+            parts.append(f'{close}<h3>{esc(when(s, e.round).replace("round", "Round", 1))}</h3><ul class="story">')
+            current = e.round
+        parts.append(f'<li class="{esc(e.kind)}">{esc(e.text)}</li>')
+    parts.append("</ul>" if current is not None else para("Nothing happened: the log is empty."))
+    intro = para("Every line of the run's log (story.md, log.csv). Offers and replies are in grey; coloured bars "
+                 "mark agreements (green), expiries (orange), violations (red), actions (purple), votes (brown) "
+                 "and events (blue).")
+    return section(4, intro + "\n".join(parts))
+
+
+def pair_html(d: Debrief, p: PairOutcome, pics: dict[str, bytes]) -> str:
+    s, pa, m = d.folder.scenario, p.analysis, p.metrics
+    points = [["no deal (disagreement)", f"{pa.da:.3f}", f"{pa.db:.3f}"]]
+    for name, k in (("Nash point", pa.nash), ("Kalai-Smorodinsky point", pa.ks)):
+        pt = pa.point(k)
+        points.append([name] + ([f"{pt[0]:.3f}", f"{pt[1]:.3f}"] if pt else ["none", "none"]))
+    points.append(["this run's outcome", f"{p.outcome[0]:.3f}", f"{p.outcome[1]:.3f}"])
+    points.append(["the bots' outcome", f"{p.bots[0]:.3f}", f"{p.bots[1]:.3f}"])
+    body = [f"<h3>{esc(pa.a)} and {esc(pa.b)}</h3>",
+            figure(pair_picture(p), pics[pair_picture(p)],
+                   f"Every package between {pa.a} and {pa.b} valued at the start, with the Pareto frontier, "
+                   "no deal, the Nash and Kalai-Smorodinsky points and the run's outcome"),
+            table(["point", f"utility of {pa.a}", f"utility of {pa.b}"], points)]
+    if pa.nash is None:
+        body.append(para(f"No package beat no deal for both {pa.a} and {pa.b} at the start: "
+                         "the zone of agreement was empty."))
+        return "\n".join(body)
+    body.append(para(f"The outcome lies {m['nash_distance']:.3f} from the Nash point and {m['frontier_distance']:.3f} "
+                     f"from the Pareto frontier; its joint welfare is {m['joint_welfare']:.3f} against "
+                     f"{m['nash_welfare']:.3f} at the Nash point. {m['zone_share']:.0%} of the {len(pa.ua):,} packages "
+                     "beat no deal for both sides."))
+    end = d.mine.final_levels
+    terms = [[label(s.instrument(n)), level_text(s, n, lv), level_text(s, n, end[n])] for n, lv in p.nash_terms.items()]
+    body.append(table(["instrument", "Nash package", "this run's end"], terms))
+    return "\n".join(body)
+
+
+def bargaining_html(d: Debrief, pics: dict[str, bytes]) -> str:
+    intro = para("The bargaining problem at the start of the run (round 0): every package on the instruments' "
+                 "grids, valued for both governments; no deal is each side's value if talks fail. The run's outcome "
+                 "is its final levels valued the same way (other instruments and market stress as at the start), "
+                 "as in summary.json.")
+    if not d.pairs:
+        return section(5, intro + para("No talks were open at the start, so there is no bargaining problem to draw."))
+    return section(5, intro + "\n".join(pair_html(d, p, pics) for p in d.pairs))
+
+
+def comparison_rows(d: Debrief) -> list[tuple[str, str, str]]:
+    """(what, this run, the bots) for the side-by-side table."""
+    s, mine, bots = d.folder.scenario, d.mine, d.bots
+    first = lambda o: when(s, o.agreement_rounds[0]) if o.agreement_rounds else "none"  # noqa: E731
+    rows = [(f"{g} played by", mine.strategies[g], bots.strategies[g]) for g in mine.strategies]
+    yes = lambda o: "yes" if o.agreement_rounds else "no"  # noqa: E731
+    rows.append(("agreement reached", yes(mine), yes(bots)))
+    rows.append(("first agreement", first(mine), first(bots)))
+    rows.append(("agreements signed", str(len(mine.agreement_rounds)), str(len(bots.agreement_rounds))))
+    for spec in s.instruments:
+        n = spec.name
+        ends = (level_text(s, n, o.final_levels[n]) for o in (mine, bots))
+        rows.append((f"final {label(spec)}", *ends))
+    for g in mine.final_utilities:
+        rows.append((f"final utility of {g}", f"{mine.final_utilities[g]:.3f}", f"{bots.final_utilities[g]:.3f}"))
+    return rows
+
+
+def verdict(d: Debrief) -> str:
+    f = d.folder
+    if d.same_as_bots and d.mine.strategies == d.bots.strategies:
+        return (f"This run was played by the scenario's own bots: replaying it with seed {f.seed} for {f.rounds} "
+                "rounds gives exactly the same result, line for line of the story.")
+    if d.same_as_bots:
+        return ("Other players, the same result: the scenario's bots would have reached exactly this outcome "
+                "from the same start.")
+    differ = [r[0] for r in comparison_rows(d) if r[1] != r[2] and not r[0].endswith("played by")]
+    what = ", ".join(differ) if differ else "the story (the same outcome by another path)"
+    return (f"This run differs from what the scenario's bots would have done from the same start "
+            f"(seed {f.seed}, {f.rounds} rounds) in: {what}.")
+
+
+def bots_html(d: Debrief) -> str:
+    rows = comparison_rows(d)
+    return section(6, para(verdict(d), "verdict") + table(["", "this run", "bots from the same start"],
+                                                          [list(r) for r in rows], [r[1] != r[2] for r in rows]))
+
+
+def questions_html(d: Debrief) -> str:
+    items = "".join(f"<li>{esc(q)}</li>" for q in discussion_questions(d))
+    return section(7, f'<ol class="questions">{items}</ol>')
+
+
+def render_html(d: Debrief, pics: dict[str, bytes]) -> str:
+    """The whole report: one page, inline CSS, pictures as data URIs, no scripts, nothing fetched."""
+    s = d.folder.scenario
+    parts = [header_html(d), instruments_html(d, pics), utilities_html(d, pics), trade_html(d, pics), story_html(d),
+             bargaining_html(d, pics), bots_html(d), questions_html(d)]
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>Debrief: {esc(s.title)} (seed {d.folder.seed})</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(parts) + "\n</body>\n</html>\n")
+
+
+def write_debrief(run_dir: str | Path, *, scenario_file: str | Path | None = None) -> Path:
+    """Write debrief.html and its pictures (PNG) into a run folder; return the report's path.
+
+    `scenario_file` replaces the manifest's path when the scenario has moved (its hash is still checked).
+    """
+    d = build_debrief(run_dir, scenario_file)
+    pics = pictures(d)
+    for name, data in pics.items():
+        write_atomic(d.folder.path / name, data)
+    report = d.folder.path / REPORT
+    write_atomic(report, render_html(d, pics))
+    return report

@@ -1,0 +1,337 @@
+"""Role briefs: every seat of every shipped scenario gets one, it says what it promises, and its HTML is safe."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import numpy as np
+import pytest
+
+from conftest import DEFAULT, SCENARIOS
+from negotiation import briefs
+from negotiation.briefs import (
+    Briefing,
+    brief,
+    markdown_to_html,
+    official_brief,
+    seats,
+    write_briefs,
+)
+from negotiation.errors import InputError
+from negotiation.narrative import label
+from negotiation.scenario import load_scenario, parse_scenario, read_yaml
+
+SECTIONS = (
+    "## Who you are",
+    "## What you want",
+    "## Your red lines",
+    "## What you expect if talks fail",
+    "## What the other side has said in public",
+    "## Questions to prepare",
+)
+
+
+@pytest.fixture(scope="module", params=SCENARIOS, ids=lambda p: p.stem)
+def written(request, tmp_path_factory):
+    """Each shipped scenario's briefs, written once to a fresh folder."""
+    scenario = load_scenario(request.param)
+    out = tmp_path_factory.mktemp(scenario.name)
+    return scenario, out, write_briefs(scenario, out)
+
+
+@pytest.fixture(scope="module")
+def default_briefs(tmp_path_factory):
+    scenario = load_scenario(DEFAULT)
+    out = tmp_path_factory.mktemp("default")
+    write_briefs(scenario, out)
+    return scenario, out
+
+
+def questions(text: str) -> list[str]:
+    return re.findall(r"^\d+\. (.*)$", text.split("## Questions to prepare", 1)[1], flags=re.M)
+
+
+def names_of(scenario) -> list[str]:
+    """Everything a question may name: instruments, officials (name and title) and governments."""
+    people = [o.name.replace("_", " ") for o in scenario.officials] + [o.title for o in scenario.officials if o.title]
+    return [label(i) for i in scenario.instruments] + people + [g.name for g in scenario.governments]
+
+
+# --------------------------------------------------------------------------- every scenario, every seat
+
+
+def test_every_seat_gets_a_markdown_and_an_html_brief_and_the_index_links_them(written):
+    scenario, out, paths = written
+    ids = [s.id for s in seats(scenario)]
+    assert len(ids) == len(scenario.governments) + len(scenario.officials)
+    expected = [out / f"{i}.{ext}" for i in ids for ext in ("md", "html")] + [out / "index.html"]
+    assert paths == expected
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in expected)  # no stray temporary files
+    index = (out / "index.html").read_text()
+    for i in ids:
+        assert f'href="{i}.html"' in index and f'href="{i}.md"' in index
+
+
+def test_every_brief_has_every_section_and_four_to_six_questions_naming_the_scenario(written):
+    scenario, out, _ = written
+    known = names_of(scenario)
+    for seat in seats(scenario):
+        text = (out / f"{seat.id}.md").read_text()
+        positions = [text.index(s) for s in SECTIONS]
+        assert positions == sorted(positions), seat.id
+        asked = questions(text)
+        assert 4 <= len(asked) <= 6, (seat.id, asked)
+        for q in asked:
+            assert any(name in q for name in known), (seat.id, q)
+        assert sum(any(label(i) in q for i in scenario.instruments) for q in asked) >= 3, seat.id
+
+
+def test_an_officials_brief_names_its_government_role_share_and_leader(written):
+    scenario, out, _ = written
+    b = Briefing(scenario)
+    for o in scenario.officials:
+        text = (out / f"{o.government}-{o.name}.md").read_text()
+        gov = scenario.government(o.government)
+        who = text.split("## What you want", 1)[0]
+        assert f"You are **{o.title}**" in who
+        assert f"in the government of" in who and f"({gov.title})" in who
+        assert f"Your role: {'the' if o.role.value in ('leader', 'spokesbody') else 'a'} {o.role.value}" in who
+        assert f"You hold **{b.share(o.name):.0%}** of your government's influence" in who
+        leader = b.leader(o.government)
+        if o.name != leader.name:
+            assert f"Your leader is **{leader.title}**" in who
+
+
+def test_a_governments_brief_covers_all_its_officials_and_names_its_leader(written):
+    scenario, out, _ = written
+    b = Briefing(scenario)
+    for g in scenario.governments:
+        text = (out / f"{g.name}.md").read_text()
+        assert f"Your leader is **{b.leader(g.name).title}**" in text
+        support = text.split("### Who supports what", 1)[1].split("## What you want", 1)[0]
+        for o in b.officials(g.name):
+            assert f"| {o.title} | " in text
+            assert f"{o.name.replace('_', ' ')}, {b.share(o.name):.0%}" in support
+
+
+def test_the_walk_away_value_is_the_models_reservation_value(written):
+    scenario, out, _ = written
+    b = Briefing(scenario)
+    for g in scenario.governments:
+        text = (out / f"{g.name}.md").read_text()
+        for h in b.counterparts(g.name):
+            value = b.model.reservation(g.name, h)
+            assert f"No deal with {'the ' if h.isupper() else ''}{h} is worth {value:.3f} to you" in text
+
+
+def test_html_briefs_are_self_contained_and_script_free(written):
+    _, out, _ = written
+    for page in out.glob("*.html"):
+        text = page.read_text()
+        assert text.startswith("<!DOCTYPE html>") and "<style>" in text, page.name
+        assert "<script" not in text.lower() and "<link" not in text.lower(), page.name
+        assert "@import" not in text and "url(" not in text, page.name
+        for attribute in re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]*)""", text, flags=re.I):
+            assert "http" not in attribute and "//" not in attribute, (page.name, attribute)
+
+
+# --------------------------------------------------------------------------- the default scenario, in detail
+
+
+def test_the_us_brief_of_the_default_scenario_says_what_it_promises(default_briefs):
+    _, out = default_briefs
+    text = (out / "US.md").read_text()
+    assert "Your leader is **President Donald Trump**" in text
+    assert "You want the US tariff on China at 60% (now 30%); this is one of your top priorities." in text
+    assert ("You want the China mineral export controls on US at level 0 (none) (now level 2 (broad)); "
+            "this is one of your top priorities.") in text
+    assert ("You want the US visa restrictions on China at level 1 (targeted) (now level 2 (broad)); "
+            "this matters little to you.") in text
+    # what no deal means: the Geneva truce, its expiry and its snap-back levels
+    truce = next(line for line in text.splitlines() if line.startswith("- **The Geneva truce**"))
+    assert "12 Aug 2025 (round 10)" in truce and "US tariff on China 30%; China tariff on US 10%" in truce
+    assert "US tariff on China back to **54%** (from 30%); China tariff on US back to **34%** (from 10%)" in text
+    assert "**No deal means:** US tariff on China 54% (now 30%); China tariff on US 34% (now 10%)" in text
+    # the other side, quoted with its source
+    assert "> “China upholds its promises.”" in text
+    assert "> — **President Xi Jinping** (China)" in text
+    assert "Source: Trump's Positive Outreach to China: Navigating Trade Talks" in text
+    assert "“The U.S. should move past the negative actions it has taken against China.”" in text
+    # the US's own officials are not "the other side"
+    other_side = text.split("## What the other side has said in public", 1)[1].split("## Questions", 1)[0]
+    assert "President Donald Trump" not in other_side and "Bessent" not in other_side
+    # the leader's red line, and the questions name instruments and people
+    veto = "President Donald Trump vetoes any that puts** the China mineral export controls on US at level 3 (sweeping)"
+    assert veto in text
+    asked = " ".join(questions(text))
+    assert "Geneva truce ends on 12 Aug 2025" in asked and "Lutnick" in asked
+    assert "US chip export controls on China" in asked and "China mineral export controls on US" in asked
+
+
+def test_the_leaders_red_line_holds_in_the_model(default_briefs):
+    """Checked without the brief's code: no package with minerals at 3 beats no deal for Trump; one at 2 does."""
+    scenario, _ = default_briefs
+    b = Briefing(scenario)
+    m = b.model
+    idx = m.pair_instruments("US", "China")
+    grids = [m.grids[k] for k in idx]
+    rows = np.array(np.meshgrid(*grids, indexing="ij")).reshape(len(idx), -1).T
+    packages = np.repeat(m.levels[None, :], len(rows), axis=0)
+    packages[:, idx] = rows
+    trump = next(k for k, o in enumerate(scenario.officials) if o.name == "Trump")
+    utility = m.package_utilities(packages)[0][:, trump]
+    no_deal = m.package_utilities(m.no_deal_levels("US", "China")[None, :])[0][0, trump]
+    minerals = packages[:, m.inst_index["cn_minerals_us"]]
+    assert (utility[minerals == 3] <= no_deal).all()
+    assert (utility[minerals == 2] > no_deal).any()
+
+
+def test_the_votes_behind_the_red_lines_agree_with_the_models_ratification(default_briefs):
+    scenario, out = default_briefs
+    b = Briefing(scenario)
+    for g, h in (("US", "China"), ("China", "US")):
+        votes = b.votes(g, h)
+        leader = b.off_index[b.leader(g).name]
+        sample = range(0, len(votes.packages), 97)
+        results = [b.model.ratification(g, h, votes.packages[k]) for k in sample]
+        assert [r.ratified for r in results] == [bool(votes.ratified[k]) for k in sample]
+        assert [r.leader_approves for r in results] == [bool(votes.approve[k, leader]) for k in sample]
+        assert {r.ratified for r in results} == {True, False}  # the sample sees both verdicts
+        signed, ratified = int(votes.approve[:, leader].sum()), int(votes.ratified.sum())
+        assert f"would sign {signed:,} (" in (out / f"{g}.md").read_text()
+        assert f"your government could ratify {ratified:,} (" in (out / f"{g}.md").read_text()
+
+
+def test_red_lines_found_by_search_match_those_found_by_counting(default_scenario, monkeypatch):
+    """Past MAX_PACKAGES the briefs search instead of counting; on the default scenario both must agree."""
+    def red_lines(text: str) -> list[str]:
+        section = text.split("## Your red lines", 1)[1].split("## What you expect", 1)[0]
+        return [line for line in section.splitlines() if not line.startswith(("- Of the", "- The grid holds"))]
+
+    counted = {seat.id: brief(default_scenario, seat.id) for seat in seats(default_scenario)}
+    monkeypatch.setattr(briefs, "MAX_PACKAGES", 0)
+    for seat in seats(default_scenario):
+        searched = brief(default_scenario, seat.id)
+        assert "- The grid holds 14,336 packages between you and" in searched
+        assert red_lines(searched) == red_lines(counted[seat.id]), seat.id
+    assert any("vetoes any that puts" in text for text in counted.values())
+
+
+def test_an_officials_brief_speaks_to_that_official(default_briefs):
+    scenario, out = default_briefs
+    text = (out / "US-Bessent.md").read_text()
+    assert "You are **Treasury Secretary Scott Bessent**, in the government of the US (United States)." in text
+    assert "Your role: a negotiator" in text and "You hold **25%**" in text
+    assert "you cannot block a package alone" in text
+    assert "You want the US tariff on China kept at 30% (as now)" in text
+    assert "## What you have said in public" in text and "Only direct talks between Trump and Xi" in text
+    assert "Bessent (you), 25%" in text
+    xi = (out / "China-Xi.md").read_text()
+    assert "Your no alone blocks any package." in xi
+    assert "Your main ask of the US is the US chip export controls on China" in xi
+    assert official_brief(scenario, "Bessent") == text
+
+
+def test_briefs_are_the_same_every_time(tmp_path):
+    scenario = load_scenario(DEFAULT)
+    write_briefs(scenario, tmp_path / "a")
+    write_briefs(scenario, tmp_path / "b")
+    for page in (tmp_path / "a").iterdir():
+        assert page.read_bytes() == (tmp_path / "b" / page.name).read_bytes(), page.name
+
+
+def test_an_unknown_seat_is_an_input_error_naming_the_known_ones(default_scenario):
+    with pytest.raises(InputError) as info:
+        brief(default_scenario, "US-Besent")
+    assert "unknown seat 'US-Besent'" in str(info.value) and "did you mean 'US-Bessent'" in str(info.value)
+    with pytest.raises(InputError, match="unknown official 'Nobody'"):
+        official_brief(default_scenario, "Nobody")
+
+
+# --------------------------------------------------------------------------- escaping and the converter
+
+
+def test_scenario_text_is_escaped_in_html_and_cannot_break_the_markdown(tmp_path):
+    data = copy.deepcopy(read_yaml(DEFAULT))
+    data["description"] = "Talks <script>alert(1)</script> resume."
+    xi = next(o for o in data["officials"] if o["name"] == "Xi")
+    xi["statements"][0]["quote"] = "<b>We</b> keep **our** word | always"
+    bessent = next(o for o in data["officials"] if o["name"] == "Bessent")
+    bessent["title"] = "Treasury <b>Secretary</b> | Scott Bessent"
+    write_briefs(parse_scenario(data, "escaped"), tmp_path)
+
+    page = (tmp_path / "US.html").read_text()
+    assert "<b>" not in page and "<script" not in page
+    assert "&lt;b&gt;We&lt;/b&gt; keep **our** word | always" in page
+    assert "<strong>our</strong>" not in page
+    assert "Talks &lt;script&gt;alert(1)&lt;/script&gt; resume." in page
+    assert "Treasury &lt;b&gt;Secretary&lt;/b&gt; | Scott Bessent" in page
+    officials = page.split("<h3>Your officials</h3>", 1)[1].split("</table>", 1)[0]
+    assert [row.count("<td>") for row in officials.split("<tr>")[2:]] == [4, 4, 4, 4]
+    markdown = (tmp_path / "US.md").read_text()
+    assert not re.search(r"(?<!\\)<", markdown)  # every '<' from the scenario is backslash-escaped
+    assert r"\<b>We\</b> keep \*\*our\*\* word \| always" in markdown
+    assert "<b>" not in (tmp_path / "index.html").read_text()
+
+
+def test_markdown_to_html_renders_the_subset_and_escapes_everything():
+    text = "\n".join([
+        "# Title <i>",
+        "",
+        "A **bold** line",
+        "and more & so on.",
+        "",
+        "- one",
+        "- two \\*not bold\\*",
+        "",
+        "1. first",
+        "2. second",
+        "",
+        "| a | b |",
+        "|---|---|",
+        "| 1 \\| 2 | x |",
+        "",
+        "> “quoted”",
+        ">",
+        "> — someone",
+        "",
+        "---",
+        "",
+        "<script>alert(1)</script>",
+    ])
+    assert markdown_to_html(text) == "\n".join([
+        "<h1>Title &lt;i&gt;</h1>",
+        "<p>A <strong>bold</strong> line and more &amp; so on.</p>",
+        "<ul>", "<li>one</li>", "<li>two *not bold*</li>", "</ul>",
+        "<ol>", "<li>first</li>", "<li>second</li>", "</ol>",
+        "<table>",
+        "<thead><tr><th>a</th><th>b</th></tr></thead>",
+        "<tbody>",
+        "<tr><td>1 | 2</td><td>x</td></tr>",
+        "</tbody>",
+        "</table>",
+        "<blockquote>", "<p>“quoted”</p>", "<p>— someone</p>", "</blockquote>",
+        "<hr>",
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+    ])
+
+
+# --------------------------------------------------------------------------- any valid scenario
+
+
+def test_a_minimal_scenario_with_an_extendable_agreement_gets_briefs(tiny_data, tmp_path):
+    tiny_data["agreements"] = [{
+        "name": "standstill", "parties": ["A", "B"], "terms": {"a_tariff_b": 50, "b_tariff_a": 50},
+        "expires_round": 3, "on_expiry": "extend", "extension_rounds": 2, "max_extensions": 1,
+    }]
+    scenario = parse_scenario(tiny_data, "tiny")
+    paths = write_briefs(scenario, tmp_path)
+    assert [p.name for p in paths] == ["A.md", "A.html", "A-Alice.md", "A-Alice.html", "B.md", "B.html",
+                                       "B-Bob.md", "B-Bob.html", "index.html"]
+    text = (tmp_path / "A.md").read_text()
+    assert "You want the A tariff on B at 20% (now 50%); this is one of your top priorities." in text
+    assert "**The standstill** is in force until **15 Jan 2025 (round 3)**" in text
+    assert "it is extended by 2 rounds (14 days), at most once, then lapses" in text
+    assert "The scenario records no public statement by B's officials." in text
+    assert 4 <= len(questions(text)) <= 6
