@@ -271,3 +271,16 @@ def test_offer_history_restarts_with_each_episode_of_talks(default_scenario):
         assert m.round < 26, "the default scenario reaches an agreement with seed 1"
     assert len(m.talks_with("US", "China").offers) > 0
     assert view.offers_received("US") == ()  # a new episode starts from a clean slate
+
+
+def test_a_finished_model_is_freed(tiny):
+    """Nothing global keeps a model alive (Mesa 3.3's agent-id counter did): long sweeps stay flat."""
+    import gc
+    import weakref
+
+    m = TradeTalksModel(tiny, seed=0)
+    m.run()
+    ref = weakref.ref(m)
+    del m
+    gc.collect()
+    assert ref() is None

@@ -139,6 +139,7 @@ def test_serial_and_pool_give_identical_tables(tmp_path):
     assert runs["seed"].nunique() == 3
 
 
+@pytest.mark.slow
 def test_dask_gives_the_same_table(tmp_path):
     pytest.importorskip("distributed")
     sweep = load_sweep(write_sweep(tmp_path, SMALL))
@@ -189,6 +190,7 @@ def cli(*args, cwd, **kw):
                           text=True, timeout=300, **kw)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
 def test_an_interrupted_sweep_resumes_to_the_same_table(tmp_path, how):
     path = write_sweep(tmp_path, SMALL.replace("replicates: 3", "replicates: 6").replace("rounds: 8", "rounds: 26"))
