@@ -251,3 +251,30 @@ metrics: [agreement_reached, lapses, escalations_US, escalations_China, mean_uti
     assert "morris_mu_star" in indices and "dynamics.violation_rate" in indices
     for name in ("outcomes_vs_parameters.png", "agreement_map.png", "report.md"):
         assert (tmp_path / "m" / "analysis" / name).read_bytes()[:4] in (b"\x89PNG", b"# Wh")
+
+
+@pytest.mark.slow
+def test_dask_retries_the_runs_of_a_dead_worker(tmp_path):
+    """A worker killed mid-sweep on a cluster reached by address: its chunks are redone, none twice."""
+    import threading
+
+    from distributed import Client, LocalCluster
+
+    sweep = load_sweep(write_sweep(tmp_path, SMALL.replace("replicates: 3", "replicates: 30").replace("rounds: 8", "rounds: 26")))
+    execute(sweep, tmp_path / "serial", "serial", 1, chunk_size=1)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1") as cluster:
+        with Client(cluster) as client:
+            pids = client.run(os.getpid)
+        errors = []
+        job = threading.Thread(target=lambda: errors.append(
+            execute(sweep, tmp_path / "dask", "dask", 2, scheduler=cluster.scheduler_address, chunk_size=1)))
+        job.start()
+        deadline = time.time() + 60
+        while time.time() < deadline and len(list((tmp_path / "dask" / "parts").glob("part-*.parquet"))) < 4:
+            time.sleep(0.02)
+        at_kill = len(list((tmp_path / "dask" / "parts").glob("part-*.parquet")))
+        os.kill(next(iter(pids.values())), signal.SIGKILL)
+        job.join(timeout=180)
+    assert not job.is_alive()
+    assert 4 <= at_kill < 120, "the worker should die mid-sweep"
+    assert (tmp_path / "dask" / "runs.parquet").read_bytes() == (tmp_path / "serial" / "runs.parquet").read_bytes()
