@@ -90,6 +90,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", type=Path, help="the scenario file, if it has moved since the run")
     p.set_defaults(func=cmd_debrief)
 
+    p = sub.add_parser("play", help="play a scenario at the terminal: people take seats, bots fill the rest")
+    p.add_argument("scenario", nargs="?", help=f"scenario YAML (default: {DEFAULT_SCENARIO})")
+    p.add_argument("--seat", action="append", default=[], help="a government (US) or its leader (US-Trump); "
+                   "repeat it for several people taking turns on one terminal")
+    p.add_argument("--seed", type=seed_int, help="random seed (default: 1)")
+    p.add_argument("--rounds", type=positive_int, help="rounds to play (default: the scenario's calendar)")
+    p.add_argument("--lesson", type=Path, help="a lesson file scheduling injects by round (see docs/teaching.md)")
+    p.add_argument("--instructor", action="store_true", help="before each round, offer the instructor the scenario's injects")
+    p.add_argument("--out", type=Path, help=f"folder for the session's folder (default: {DEFAULT_OUT})")
+    p.add_argument("--resume", type=Path, metavar="TRANSCRIPT", help="continue a saved session (its transcript.json)")
+    p.add_argument("--no-plot", action="store_true", help="skip the PNG plot at the end")
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("replay", help="replay a played session exactly, or from a round on with bots or new choices")
+    p.add_argument("transcript", type=Path, help="a session's transcript.json")
+    p.add_argument("--from", dest="from_round", type=positive_int, metavar="ROUND",
+                   help="replay only the answers given before ROUND; from ROUND on the people play again (or the bots)")
+    p.add_argument("--bots", action="store_true", help="with --from: the scenario's bots take the human seats from ROUND on")
+    p.add_argument("--out", type=Path, help="folder for the replay's folder (default: beside the session's)")
+    p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("ui", help="serve the classroom page (Mesa SolaraViz) on 127.0.0.1")
+    p.add_argument("scenario", nargs="?", default="june_2025_call", help="a shipped scenario's name or a YAML file")
+    p.add_argument("--port", type=positive_int, default=8765, help="port on 127.0.0.1 (default: %(default)s)")
+    p.set_defaults(func=cmd_ui)
+
     p = sub.add_parser("strategies", help="list the strategies a scenario may name, with their parameters")
     p.set_defaults(func=cmd_strategies)
 
@@ -285,6 +312,70 @@ def cmd_debrief(args) -> int:
     path = write_debrief(args.run_dir, scenario_file=args.scenario)
     print(f"Wrote {path} (open it in a browser; the pictures are also beside it as PNG files)")
     return 0
+
+
+def cmd_play(args) -> int:
+    from .play import resume, start
+
+    if args.resume:
+        given = [flag for flag, value in (("SCENARIO", args.scenario), ("--seat", args.seat), ("--seed", args.seed),
+                 ("--rounds", args.rounds), ("--lesson", args.lesson), ("--instructor", args.instructor),
+                 ("--out", args.out)) if value]
+        if given:
+            raise InputError("--resume", f"a resumed session keeps its own setup and folder; leave out {', '.join(given)}")
+        return session_report(resume(args.resume, plot=not args.no_plot))
+    if not args.seat:
+        raise InputError("--seat", "name at least one seat to play, e.g. --seat US (a government) or --seat US-Trump (its leader)")
+    end = start(args.scenario or DEFAULT_SCENARIO, args.seat, seed=1 if args.seed is None else args.seed, rounds=args.rounds,
+                lesson_file=args.lesson, instructor=args.instructor, out=args.out or DEFAULT_OUT, plot=not args.no_plot)
+    return session_report(end)
+
+
+def cmd_replay(args) -> int:
+    from .play import replay, same_files
+
+    end = replay(args.transcript, out=args.out, from_round=args.from_round, bots=args.bots, plot=not args.no_plot)
+    code = session_report(end)
+    same = same_files(args.transcript.parent, end.folder) if end.result is not None else None
+    if same is not None:
+        print(f"Compared with {args.transcript.parent}/: rounds.csv, log.csv and story.md are "
+              + ("byte for byte the same." if same else "different."))
+    return code
+
+
+def session_report(end) -> int:
+    """Print how a session ended: its summary and files, or how to resume it."""
+    if end.paused:
+        print(end.message)
+        return 130 if end.interrupted else 0
+    print(summary_text(end.result))
+    print(f"\n{end.message}" + ("" if not (end.folder / "run.png").exists() else ", run.png"))
+    print(f"Next: python run.py debrief {end.folder}")
+    return 0
+
+
+def cmd_ui(args) -> int:
+    import importlib.util
+    import os
+    import subprocess
+
+    from .dashboard import shipped_scenarios
+    from .scenario import load_scenario
+
+    if importlib.util.find_spec("solara") is None:
+        raise InputError("ui", "the page needs the UI packages: pip install -e '.[ui]'")
+    scenario = args.scenario
+    if scenario not in shipped_scenarios():
+        scenario = str(Path(scenario).resolve())
+        load_scenario(scenario)  # a bad file fails here, with one message, not in the browser
+    env = {**os.environ, "NEGOTIATION_SCENARIO": scenario, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    print(f"Serving the classroom page for {scenario} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
+    cmd = [sys.executable, "-m", "solara", "run", "negotiation.app", "--host", "127.0.0.1", "--port", str(args.port),
+           "--production", "--no-open"]
+    try:
+        return subprocess.run(cmd, env=env).returncode
+    except KeyboardInterrupt:
+        return 0
 
 
 def cmd_strategies(args) -> int:

@@ -1,0 +1,74 @@
+"""The classroom page in a real browser (Debian's Chromium driven by Playwright), served offline on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import Session, chromium, need_browser, serve
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def page_server():
+    need_browser()
+    with serve() as url, chromium() as browser:
+        yield url, browser
+
+
+def test_the_page_loads_offline_without_console_errors(page_server):
+    url, browser = page_server
+    s = Session(browser, url)
+    assert s.round() == 0
+    assert "Trade talks" in s.page.content()
+    s.page.get_by_role("tab", name="Page 1").click()
+    s.page.get_by_text("Agreements in force").wait_for(timeout=15_000)
+    assert "Geneva truce" in s.page.content() and "round 10 (7 Aug 2025)" in s.page.content()
+    s.shot("page-loaded-state")
+    s.page.get_by_role("tab", name="Page 0").click()
+    assert s.errors == [] and s.external == []
+    s.close()
+
+
+def test_stepping_moves_the_plots_and_the_log(page_server):
+    url, browser = page_server
+    s = Session(browser, url)
+    plot, story = s.plot(), s.story()
+    s.step(7)
+    assert s.round() == 7
+    assert s.plot() != plot
+    lines = s.story()
+    assert lines != story and any(line.startswith("Round 7: Agreement signed between US and China") for line in lines)
+    s.shot("page-after-seven-rounds")
+    assert s.errors == [] and s.external == []
+    s.close()
+
+
+def test_a_control_changes_the_run(page_server):
+    url, browser = page_server
+    s = Session(browser, url)
+    s.step(7)
+    default_story = s.story()
+    page = s.page
+    page.get_by_label("Seat A (US) strategy").click(force=True)
+    page.get_by_role("option", name="hard_line").click()
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("Round 0 of", exact=False).first.wait_for(timeout=15_000)
+    s.step(7)
+    assert s.story() != default_story
+    assert any("hard line" in line for line in s.story())
+    s.shot("page-hard-line")
+    s.close()
+
+
+def test_two_sessions_stay_apart(page_server):
+    url, browser = page_server
+    a, b = Session(browser, url), Session(browser, url)
+    a.step(3)
+    b.page.reload()
+    b.page.get_by_role("button", name="Step").wait_for(timeout=30_000)
+    assert a.round() == 3 and b.round() == 0
+    b.step(1)
+    assert a.round() == 3 and b.round() == 1
+    a.close()
+    b.close()
