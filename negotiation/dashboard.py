@@ -85,7 +85,7 @@ def figure_png(model: TradeTalksModel) -> bytes:
     """The run so far, drawn like `run.png` (tariffs, controls, utilities, trade and stress)."""
     from .plots import plot_run
 
-    return plot_run(SimpleNamespace(scenario=model.config, rows=model.rows, log=model.log, seed=model.seed))
+    return plot_run(SimpleNamespace(scenario=model.config, rows=model.rows, log=model.log, seed=model.seed), dpi=72, quick=True)
 
 
 def state_rows(model: TradeTalksModel) -> list[dict]:
