@@ -553,7 +553,10 @@ class TradeTalksModel(mesa.Model):
         return float(self.package_utilities(self.no_deal_levels(g, h)[None, :])[1][0, self.gov_index[g]])
 
     def ratifiable(self, g: str, h: str, levels: np.ndarray) -> np.ndarray:
-        """For each row of levels (K, n_instr), would g's coalition ratify it? (vectorised `ratification`)"""
+        """For each row of levels (K, n_instr), would g's coalition ratify it? (vectorised `ratification`)
+
+        A forecast by utilities: a human leader (`ratifiers`) is asked only when a package is concluded.
+        """
         gov = self.governments[g]
         rows = np.atleast_2d(levels)
         off = self.package_utilities(rows)[0]

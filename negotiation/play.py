@@ -88,7 +88,8 @@ def wrap(text: str, bullet: str = "  - ") -> str:
 
 def table(head: list[str], rows: list[list[str]], indent: int = 2) -> str:
     widths = [max(len(str(r[c])) for r in [head, *rows]) for c in range(len(head))]
-    return "\n".join(" " * indent + "  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in [head, *rows])
+    lines = ("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in [head, *rows])
+    return "\n".join(" " * indent + line for line in lines)
 
 
 # ============================================================================ what a seat is shown
@@ -156,14 +157,15 @@ def state_table(facts: Facts, view) -> str:
         agreed = "-" if term is None else facts.level(spec.name, term.terms[spec.name])
         if term is not None and now > term.terms[spec.name]:
             agreed += "  (! now above it)"
-        back = "-" if term is None or spec.name not in term.snap_back else facts.level(spec.name, term.snap_back[spec.name])
+        snap = term.snap_back.get(spec.name) if term is not None else None
+        back = "-" if snap is None else facts.level(spec.name, snap)
         mine = " *" if spec.imposer == view.name else ""
         rows.append([facts.label(spec.name) + mine, facts.level(spec.name, now), agreed, back])
     lines = [table(["instrument (* yours)", "now", "agreed", "after expiry"], rows)]
     for a in agreements:
+        tail = "; talks go on meanwhile." if a.interim else "."
         lines.append(wrap(f"In force: the {a.name.replace('_', ' ')} with {a.other(view.name)}, until round "
-                          f"{a.expiry_round} ({facts.date(a.expiry_round)})" + ("; talks go on meanwhile." if a.interim else "."),
-                          "  "))
+                          f"{a.expiry_round} ({facts.date(a.expiry_round)}){tail}", "  "))
     return "\n".join(lines)
 
 
@@ -173,9 +175,10 @@ def standing(view) -> list[str]:
     out = []
     for h in view.counterparts():
         out.append(f"  Worth to you at today's levels {view.values(now)[0]:.3f}; if talks with {h} fail (no deal) "
-                   f"{view.reservation(h):.3f}.  To {h}: {view.values(now, h)[0]:.3f} today, {view.reservation(h, h):.3f} "
-                   f"with no deal.")
-        out.append(f"  Your trust in {h}: {view.trust(h):.2f}.  Deadline for a deal with {h}: round {view.deadline(h)}.")
+                   f"{view.reservation(h):.3f}.  To {h}: {view.values(now, h)[0]:.3f} today, "
+                   f"{view.reservation(h, h):.3f} with no deal.")
+        out.append(f"  Your trust in {h}: {view.trust(h):.2f}.  "
+                   f"Deadline for a deal with {h}: round {view.deadline(h)}.")
     return out
 
 
@@ -236,9 +239,11 @@ class HumanSeat(Strategy):
         self.io.say(table(["instrument", "now", "in the package"], rows, indent=4))
         mine, theirs = view.offer_value(offer), view.offer_value(offer, other)
         mine_nd, theirs_nd = view.reservation(other), view.reservation(other, other)
-        self.io.say(f"    worth to you {mine:.3f} (no deal {mine_nd:.3f}); to {other} {theirs:.3f} (no deal {theirs_nd:.3f})")
+        self.io.say(f"    worth to you {mine:.3f} (no deal {mine_nd:.3f}); "
+                    f"to {other} {theirs:.3f} (no deal {theirs_nd:.3f})")
         ok = bool(view.ratifiable(other, levels)[0])
-        self.io.say(f"    your own government would ratify it: {'yes' if ok else 'no (your leader or too few officials back it)'}")
+        verdict = "yes" if ok else "no (your leader or too few officials back it)"
+        self.io.say(f"    your own government would ratify it: {verdict}")
         if mine <= mine_nd:
             self.io.say(f"    ! it is worth no more to {me} than no deal: it could not bind")
         if theirs <= theirs_nd:
@@ -252,7 +257,8 @@ class HumanSeat(Strategy):
                                 "this round? ", choice({"p": "propose", "n": "no"}))
         if want == "n":
             return None
-        return self.compose(view, counterpart, np.array(view.levels), self.params.duration, "your offer", ("n", "no offer"))
+        return self.compose(view, counterpart, np.array(view.levels), self.params.duration, "your offer",
+                            ("n", "no offer"))
 
     def respond(self, view, offer: Offer, rng: np.random.Generator) -> Response:
         self.brief(view, drop_last=True)
@@ -311,8 +317,8 @@ class HumanSeat(Strategy):
             return []
         f, plan = self.facts, {}
         self.io.say("Your instruments (one step each per round):")
-        self.io.say(table(["", "instrument", "now", "range"],
-                          [[str(k + 1), f"{f.label(n)} ({n})", f.level(n, view.level(n)), f.span(n)] for k, n in enumerate(own)]))
+        rows = [[str(k + 1), f"{f.label(n)} ({n})", f.level(n, view.level(n)), f.span(n)] for k, n in enumerate(own)]
+        self.io.say(table(["", "instrument", "now", "range"], rows))
         while True:
             hint = "another move, or Enter when done" if plan else "Enter to hold them all"
             move = self.io.question("act", f"Move one (e.g. 'raise 1', 'lower tariff', 'hold 2'); {hint}: ",
@@ -453,8 +459,9 @@ class LeaderSeat:
         f = self.facts
         names = f.pair(r.government, r.counterpart)
         rows = [[f.label(n), f.level(n, r.no_deal[f.index[n]]), f.level(n, r.levels[f.index[n]])] for n in names]
-        return (f"{r.government} and {r.counterpart} have agreed a package; it binds {r.government} only if you ratify it.\n"
-                + table(["instrument", "if you refuse (no deal)", "if you ratify"], rows))
+        head = ["instrument", "if you refuse (no deal)", "if you ratify"]
+        return (f"{r.government} and {r.counterpart} have agreed a package; "
+                f"it binds {r.government} only if you ratify it.\n" + table(head, rows))
 
     def officials(self, r: RatificationRequest) -> str:
         leader = next(o.name for o in self.facts.s.officials if o.government == r.government and o.role is Role.LEADER)
@@ -468,8 +475,8 @@ class LeaderSeat:
         gov = sum(r.influence[n] * v[0] for n, v in r.values.items())
         gov_nd = sum(r.influence[n] * v[1] for n, v in r.values.items())
         return (table(["official", "role", "influence", "package", "no deal", "in favour?"], rows)
-                + f"\n  Worth to {r.government} {gov:.3f} against {gov_nd:.3f} with no deal. Without you, {others:.0%} of its "
-                f"influence is in favour; it needs your yes and {r.threshold:.0%}.")
+                + f"\n  Worth to {r.government} {gov:.3f} against {gov_nd:.3f} with no deal. "
+                f"Without you, {others:.0%} of its influence is in favour; it needs your yes and {r.threshold:.0%}.")
 
 
 # ============================================================================ bots taking over
@@ -518,15 +525,16 @@ class Seat:
 def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> list[Seat]:
     """Resolve seat names; unknown or unplayable ones are input errors naming what can be played."""
     known = {g.name: Seat(g.name) for g in scenario.governments}
-    known.update({f"{o.government}-{o.name}": Seat(o.government, o.name) for o in scenario.officials if o.role is Role.LEADER})
+    leaders = [o for o in scenario.officials if o.role is Role.LEADER]
+    known.update({f"{o.government}-{o.name}": Seat(o.government, o.name) for o in leaders})
     seats = []
     for sid in ids:
         if sid in known:
             seats.append(known[sid])
             continue
         official = next((o for o in scenario.officials if f"{o.government}-{o.name}" == sid), None)
-        why = (f"{official.name} is a {official.role.value}: only a government or its leader can be played at the terminal"
-               if official else f"unknown seat {sid!r}")
+        why = (f"{official.name} is a {official.role.value}: only a government or its leader can be played "
+               "at the terminal" if official else f"unknown seat {sid!r}")
         raise InputError(origin, f"{why} ({nearest(sid, list(known))})")
     dup = sorted({s.id for s in seats if ids.count(s.id) > 1})
     if dup:
@@ -536,7 +544,8 @@ def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> li
 
 def visible(entry: LogEntry, government: str) -> bool:
     """May this government see a story line? Covert breaches are known only to the side that broke."""
-    private = (entry.kind is LogKind.VIOLATION and "instrument" in entry.data) or (entry.kind is LogKind.NOTE and bool(entry.actor))
+    covert = entry.kind is LogKind.VIOLATION and "instrument" in entry.data
+    private = covert or (entry.kind is LogKind.NOTE and bool(entry.actor))
     return not private or entry.actor == government
 
 
@@ -550,7 +559,8 @@ class Console:
     round), so a resumed session opens on the screen where it stopped.
     """
 
-    def __init__(self, ask, say, recorded: list[Answer], live: bool, origin: str, on_answer: Callable[[Answer, bool], None]):
+    def __init__(self, ask, say, recorded: list[Answer], live: bool, origin: str,
+                 on_answer: Callable[[Answer, bool], None]):
         self.input, self.out = ask, say
         self.queues: dict[str, deque[tuple[int, Answer]]] = {}
         for i, a in enumerate(recorded):
@@ -663,7 +673,8 @@ class Session:
         seats = find_seats(scenario, record.seats, f"{origin or path}: seats")
         strategies = {s.government: self.human(s) for s in seats if s.leader is None}
         ratifiers = {s.government: self.leader(s) for s in seats if s.leader is not None}
-        self.model = TradeTalksModel(scenario, record.seed, rounds=record.rounds, strategies=strategies, ratifiers=ratifiers)
+        self.model = TradeTalksModel(scenario, record.seed, rounds=record.rounds, strategies=strategies,
+                                     ratifiers=ratifiers)
         self.analyses = {t.pair: initial_analysis(self.model, *t.pair) for t in self.model.talks.values()}
         self.instructor = self.prompter(INSTRUCTOR) if record.instructor else None
 
@@ -678,7 +689,8 @@ class Session:
     def human(self, seat: Seat) -> Strategy:
         spec = self.scenario.government(seat.government).strategy
         bot = make_strategy(spec.name, spec.params)
-        human = HumanSeat(self.scenario, io=self.prompter(seat.id), headlines=lambda: self.headlines(seat), params=bot.params)
+        human = HumanSeat(self.scenario, io=self.prompter(seat.id), headlines=lambda: self.headlines(seat),
+                          params=bot.params)
         return human if self.record.bots_from is None else Handover(human, bot, self.record.bots_from)
 
     def leader(self, seat: Seat):
@@ -717,8 +729,10 @@ class Session:
     def intro(self) -> None:
         s, r = self.scenario, self.record
         bots = [f"{g.name} ({g.strategy.name})" for g in s.governments if g.name not in r.seats]
-        self.console.emit(f"{s.title}: {r.rounds} rounds of {s.calendar.round_days} days, seed {r.seed}.\n"
-                          f"People play {', '.join(r.seats)}" + (f"; bots play {', '.join(bots)}" if bots else "") + ".\n"
+        others = f"; bots play {', '.join(bots)}" if bots else ""
+        rounds = f"{r.rounds} round" + ("s" if r.rounds != 1 else "")
+        self.console.emit(f"{s.title}: {rounds} of {s.calendar.round_days} days, seed {r.seed}.\n"
+                          f"People play {', '.join(r.seats)}{others}.\n"
                           "At any prompt: '?' shows your table again, 'quit' saves the session and stops.")
 
     def play_round(self) -> None:
@@ -754,8 +768,8 @@ class Session:
         left = [(i, a) for q in self.console.queues.values() for i, a in q if a.seat != INSTRUCTOR]
         if left:
             i, a = min(left, key=lambda item: item[0])
-            raise InputError(self.console.origin, Problem(f"answers[{i}]", f"{len(left)} recorded answers were never asked "
-                                                          "for: the transcript does not match this scenario and seed"))
+            raise InputError(self.console.origin, Problem(f"answers[{i}]", f"{len(left)} recorded answers were never "
+                                                          "asked for: the transcript does not match this scenario and seed"))
 
     # -- records ------------------------------------------------------------------------------
 
@@ -831,7 +845,8 @@ def resume(transcript: str | Path, *, ask=input, say=print, plot: bool = True) -
     """Continue a paused session: replay its answers, then ask again."""
     record, scenario = load_transcript(transcript)
     if record.finished:
-        raise InputError(str(transcript), f"this session is finished; replay it with `python run.py replay {transcript}`")
+        raise InputError(str(transcript), "this session is finished; replay it with "
+                         f"`python run.py replay {transcript}`")
     return Session(scenario, record.fresh(), Path(transcript), ask=ask, say=say, replaying=record.answers,
                    origin=str(transcript), plot=plot).play()
 
@@ -843,14 +858,15 @@ def replay(transcript: str | Path, *, out: str | Path | None = None, from_round:
     if bots and from_round is None:
         raise InputError("--bots", "needs --from ROUND: the round from which the bots take the human seats")
     record, scenario = load_transcript(path)
-    if from_round is not None and from_round > record.rounds:
+    if from_round is not None and not 1 <= from_round <= record.rounds:
         raise InputError("--from", f"round {from_round} is outside this session's rounds 1-{record.rounds}")
     answers = record.answers
     if from_round is not None:
         answers = [a for a in answers if a.seat == INSTRUCTOR or a.round < from_round]
     bots_from = min(from_round, record.bots_from or from_round) if bots else record.bots_from
     suffix = "replay" if from_round is None else f"from{from_round}" + ("-bots" if bots else "")
-    folder = fresh_folder(Path(out or path.parent.parent) / f"{path.parent.name}-{suffix}")
+    source = path.resolve().parent
+    folder = fresh_folder(Path(out or source.parent) / f"{source.name}-{suffix}")
     header = record.fresh(bots_from=bots_from, replay_of=str(path.resolve()))
     live = from_round is not None and not bots
     if live:

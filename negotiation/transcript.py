@@ -108,7 +108,8 @@ def check_schedule(lesson: Lesson, scenario: Scenario, rounds: int) -> list[Prob
     problems = []
     for k, item in enumerate(lesson.injects):
         if item.name not in known:
-            problems.append(Problem(f"injects[{k}].name", f"unknown inject {item.name!r} in {scenario.name} ({nearest(item.name, known)})"))
+            problems.append(Problem(f"injects[{k}].name",
+                                    f"unknown inject {item.name!r} in {scenario.name} ({nearest(item.name, known)})"))
         if item.round > rounds:
             problems.append(Problem(f"injects[{k}].round", f"round {item.round} is outside this game's rounds 1-{rounds}"))
     return problems
