@@ -7,6 +7,7 @@ own model inside the page component, so two tabs never share a run.
 from __future__ import annotations
 
 import os
+from html import escape
 
 import solara
 from mesa.visualization import SolaraViz
@@ -14,6 +15,8 @@ from mesa.visualization.utils import update_counter
 
 from .dashboard import (
     DashboardModel,
+    SeatBridge,
+    scenario_path,
     agreement_rows,
     figure_png,
     shipped_scenarios,
@@ -44,13 +47,20 @@ MODEL_PARAMS = {
 }
 
 
+def _html(tag: str, text: str, **attrs) -> None:
+    """Escaped HTML, not Markdown: solara.Markdown would fetch KaTeX, which is not on an offline machine."""
+    extra = "".join(f' {k}="{escape(str(v))}"' for k, v in attrs.items())
+    solara.HTML(tag="div", unsafe_innerHTML=f"<{tag}{extra}>{escape(text)}</{tag}>")
+
+
 def _table(rows: list[dict]) -> None:
     if not rows:
         solara.Text("none")
         return
-    head = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n"
-    body = "".join("| " + " | ".join(str(v) for v in r.values()) + " |\n" for r in rows)
-    solara.Markdown(head + body)
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{escape(str(k))}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td style='padding:2px 8px'>{escape(str(v))}</td>" for v in r.values()) + "</tr>"
+                   for r in rows)
+    solara.HTML(tag="div", unsafe_innerHTML=f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 @solara.component
@@ -70,9 +80,9 @@ def StateView(model):
     update_counter.get()
     with solara.Card(f"Where things stand after round {model.round}"):
         with solara.Column(style=SCROLL):
-            solara.Markdown(f"**{model.config.title}**")
+            _html("b", model.config.title)
             _table(state_rows(model))
-            solara.Markdown("**Agreements in force**")
+            _html("b", "Agreements in force")
             _table(agreement_rows(model))
 
 
@@ -98,13 +108,61 @@ def StoryView(model):
                 solara.Text(line, classes=["story-line"])
 
 
+SEAT_OUT = os.environ.get("NEGOTIATION_SEAT_OUT", "outputs/browser")
+
+
+@solara.component
+def SeatView(model):
+    """Take a government's seat: the terminal game's questions as a form, bots in the other seats."""
+    _, set_version = solara.use_state(0)
+    bridge = solara.use_memo(lambda: SeatBridge(), dependencies=[])  # one per browser session
+    bridge.notify = lambda: set_version(lambda v: v + 1)
+    seat, set_seat = solara.use_state(model.config.governments[0].name)
+    seed, set_seed = solara.use_state(model.seed)
+    started, set_started = solara.use_state(False)
+    answer, set_answer = solara.use_state("")
+
+    def game():
+        if started:
+            bridge.play(str(scenario_path(model.scenario_choice)), seat, seed, SEAT_OUT)
+
+    solara.use_thread(game, dependencies=[started])
+    solara.use_effect(lambda: bridge.close, [])  # a closed tab ends its game: the session is saved
+
+    def send():
+        bridge.answer(answer)
+        set_answer("")
+
+    with solara.Card("Take a seat"):
+        if not started:
+            _html("p", "Play a government against the bots, with the rules of the terminal game (python run.py play). "
+                  "The session is saved as a transcript, for replay and debrief.")
+            solara.Select("Your seat", values=[g.name for g in model.config.governments], value=seat, on_value=set_seat)
+            solara.InputInt("Seed", value=seed, on_value=set_seed)
+            solara.Button("Take the seat", on_click=lambda: set_started(True), color="primary")
+            return
+        with solara.Column(style={"max-height": "520px", "overflow": "auto"}):
+            # the newest screenful: the questions come last, as at a terminal
+            _html("pre", "\n".join("\n".join(bridge.lines).splitlines()[-34:]),
+                  **{"class": "seat-screen", "style": "font-size: 11px; line-height: 1.3"})
+        if bridge.prompt is not None:
+            solara.Text(bridge.prompt.strip(), classes=["seat-prompt"], style={"font-weight": "bold"})
+            solara.InputText("Your answer", value=answer, on_value=set_answer, continuous_update=True)
+            solara.Button("Send", on_click=send, color="primary")
+        elif bridge.end is not None:
+            _html("p", f"Game over. {bridge.end.message} Debrief: python run.py debrief {bridge.end.folder}",
+                  **{"class": "seat-end"})
+        elif bridge.error:
+            solara.Error(bridge.error)
+
+
 @solara.component
 def Page():
     # Built inside the component: one model per browser session (a module-level model would be shared).
     model = solara.use_memo(lambda: DashboardModel(scenario=DEFAULT), dependencies=[])
     SolaraViz(
         model,
-        components=[(RunPlot, 0), (StoryView, 0), (StateView, 1), (UtilityView, 1)],
+        components=[(RunPlot, 0), (StoryView, 0), (StateView, 1), (UtilityView, 1), (SeatView, 2)],
         model_params=MODEL_PARAMS,
         name="Trade talks: the 2025 US-China negotiation game",
         play_interval=600,

@@ -23,6 +23,11 @@ def shipped_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
 
 
+def scenario_path(choice: str) -> Path:
+    """A shipped scenario's file by name, or the file itself."""
+    return shipped_scenarios().get(choice) or Path(choice)
+
+
 def configure(
     scenario: Scenario,
     leader_weight_a: float = 1.0,
@@ -67,7 +72,7 @@ class DashboardModel(TradeTalksModel):
         tariff_elasticity: float | None = None,
         strategies: dict | None = None,
     ):
-        base = load_scenario(shipped_scenarios()[scenario]) if scenario in shipped_scenarios() else load_scenario(scenario)
+        base = load_scenario(scenario_path(scenario))
         config = configure(base, leader_weight_a, leader_weight_b, hawkishness_shift_a, hawkishness_shift_b, tariff_elasticity)
         self.scenario_choice = scenario
         chosen = dict(strategies or {})
@@ -123,3 +128,63 @@ def utilities_now(model: TradeTalksModel) -> list[dict]:
              "trust": f"stance {o.stance:.2f}"} for o in model.officials]
     return out
 
+
+
+class SeatBridge:
+    """A seat in the browser: the terminal game (play.py) runs in a thread; the page answers its questions.
+
+    The game asks through `ask` and writes through `say`, exactly as at the terminal, so the rules,
+    the transcript, replay and debrief are the same. `ask` waits for the page's answer and gives up
+    with end of input (which saves the session, as at a terminal) if the page goes away.
+    """
+
+    def __init__(self, notify=lambda: None):
+        import queue
+        import threading
+
+        self.lines: list[str] = []
+        self.prompt: str | None = None
+        self.end = None  # play.SessionEnd once the game stops
+        self.error: str | None = None
+        self.notify = notify
+        self._answers: queue.Queue[str] = queue.Queue()
+        self._closed = threading.Event()
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+        self.notify()
+
+    def ask(self, prompt: str) -> str:
+        import queue
+
+        self.prompt = prompt
+        self.notify()
+        while True:
+            if self._closed.is_set():
+                raise EOFError
+            try:
+                answer = self._answers.get(timeout=0.2)
+                break
+            except queue.Empty:
+                continue
+        self.prompt = None
+        self.lines.append(f"{prompt}{answer}")
+        return answer
+
+    def answer(self, text: str) -> None:
+        self._answers.put(text)
+
+    def close(self) -> None:
+        self._closed.set()
+
+    def play(self, scenario_file: str, seat: str, seed: int, out: str | Path) -> None:
+        """Run a whole session (in the game's thread); keep how it ended."""
+        from . import play
+        from .errors import InputError
+
+        try:
+            self.end = play.start(scenario_file, [seat], seed=seed, out=out, ask=self.ask, say=self.say)
+        except InputError as exc:
+            self.error = exc.render()
+        self.prompt = None
+        self.notify()

@@ -44,9 +44,13 @@ def free_port() -> int:
 @contextmanager
 def serve(scenario: str = "june_2025_call"):
     """`python run.py ui` on a free port; yields its address once it answers."""
+    import tempfile
+
     port = free_port()
+    seats = tempfile.mkdtemp(prefix="seats-")
     proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "ui", scenario, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "NEGOTIATION_SEAT_OUT": seats})
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.time() + 60
@@ -66,6 +70,7 @@ def serve(scenario: str = "june_2025_call"):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        shutil.rmtree(seats, ignore_errors=True)
 
 
 @contextmanager
@@ -97,6 +102,10 @@ class Session:
     def _request(self, request) -> None:
         if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
             self.external.append(request.url)
+
+    def broken(self) -> bool:
+        """Did a Python error reach the page (Solara shows tracebacks in place of a component)?"""
+        return "Traceback (most recent call last)" in self.page.content()
 
     def step(self, times: int = 1) -> None:
         for _ in range(times):

@@ -26,7 +26,7 @@ def test_the_page_loads_offline_without_console_errors(page_server):
     assert "Geneva truce" in s.page.content() and "round 10 (7 Aug 2025)" in s.page.content()
     s.shot("page-loaded-state")
     s.page.get_by_role("tab", name="Page 0").click()
-    assert s.errors == [] and s.external == []
+    assert s.errors == [] and s.external == [] and not s.broken()
     s.close()
 
 
@@ -40,7 +40,7 @@ def test_stepping_moves_the_plots_and_the_log(page_server):
     lines = s.story()
     assert lines != story and any(line.startswith("Round 7: Agreement signed between US and China") for line in lines)
     s.shot("page-after-seven-rounds")
-    assert s.errors == [] and s.external == []
+    assert s.errors == [] and s.external == [] and not s.broken()
     s.close()
 
 
@@ -72,3 +72,52 @@ def test_two_sessions_stay_apart(page_server):
     assert a.round() == 3 and b.round() == 1
     a.close()
     b.close()
+
+
+ANSWERS = ["p", "10", "0", "0", "2", "1", "", "y"]  # US offers a package in round 1; China counters
+
+
+def terminal_reference(tmp_path, last: str) -> list[str]:
+    """The same answers at the terminal (play.py), in-process: what the rules say should happen."""
+    from negotiation import play
+    from conftest import DEFAULT
+
+    answers = iter(ANSWERS + [last])
+    lines: list[str] = []
+
+    def ask(prompt):
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    play.start(DEFAULT, ["US"], seed=1, out=tmp_path, ask=ask, say=lines.append, plot=False)
+    return lines
+
+
+@pytest.mark.parametrize("last,outcome", [("a", "Agreement signed between China and US"), ("r", "US rejects the counter-offer")])
+def test_a_seat_in_the_browser_plays_by_the_terminal_rules(page_server, tmp_path, last, outcome):
+    url, browser = page_server
+    reference = "\n".join(terminal_reference(tmp_path, last))
+    assert "China counters" in reference and outcome in reference
+    s = Session(browser, url)
+    page = s.page
+    page.get_by_role("tab", name="Page 2").click()
+    page.get_by_role("button", name="Take the seat").click()
+    for text in ANSWERS + [last]:
+        page.locator(".seat-prompt").wait_for(timeout=20_000)
+        box = page.get_by_label("Your answer")
+        box.fill(text)
+        before = page.locator(".seat-screen").inner_text()
+        page.get_by_role("button", name="Send").click()
+        page.wait_for_function("(b) => document.querySelector('.seat-screen').innerText !== b", arg=before, timeout=20_000)
+    page.get_by_text("Move one", exact=False).first.wait_for(timeout=20_000)
+    screen = page.locator(".seat-screen").inner_text()
+    assert "China counters" in screen and outcome in screen
+    if last == "a":
+        assert "Agreement signed between China and US" in screen
+    else:
+        assert "Agreement signed" not in screen
+    s.shot(f"page-seat-{'accept' if last == 'a' else 'reject'}")
+    assert s.errors == [] and not s.broken()
+    s.close()
