@@ -15,6 +15,10 @@ DEFAULT_OUT = Path("outputs")
 EXIT_INPUT = 2
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -200,7 +204,8 @@ def execute_sweep(sweep, args) -> int:
         raise InputError("--scheduler", "a scheduler address needs the dask backend")
     points = len(sweep.points())
     total = points * sweep.spec.replicates
-    print(f"{sweep.spec.name}: {points} design points x {sweep.spec.replicates} replicates = {total} runs of "
+    print(f"{sweep.spec.name}: {plural(points, 'design point')} x {plural(sweep.spec.replicates, 'replicate')} = "
+          f"{plural(total, 'run')} of "
           f"{sweep.rounds} rounds; backend {backend}, {args.workers} worker(s); results in {args.out}/", flush=True)
     try:
         outcome = execute(sweep, args.out, backend, args.workers, args.scheduler, args.resume, args.csv, args.chunk,
@@ -258,16 +263,23 @@ def cmd_tournament(args) -> int:
     from .strategies import STRATEGIES
     from .tournament import heatmap, ranking_text, tournament
 
-    scenarios = [load_scenario(path) for path in args.scenarios]
+    paths = list(dict.fromkeys(str(Path(p).resolve()) for p in args.scenarios))  # each scenario once
+    scenarios = [load_scenario(path) for path in paths]
+    if len({s.name for s in scenarios}) < len(scenarios):
+        raise InputError("tournament", "two scenario files share a name: their results would be mixed")
     names = None
-    if args.strategies:
-        names = [n.strip() for n in args.strategies.split(",") if n.strip()]
+    if args.strategies is not None:
+        names = list(dict.fromkeys(n.strip() for n in args.strategies.split(",") if n.strip()))
+        if not names:
+            raise InputError("--strategies", f"name at least one strategy ({', '.join(sorted(STRATEGIES))})")
         for n in names:
             if n not in STRATEGIES:
                 raise InputError("--strategies", f"unknown strategy {n!r} ({nearest(n, sorted(STRATEGIES))})")
+    folder = args.out / f"tournament-seed{args.seed}"
+    if (folder / "manifest.json").exists():
+        raise InputError(str(folder), "already holds a tournament's results: choose another --out or --seed")
     count = len(names or STRATEGIES) ** 2 * args.replicates * len(scenarios)
     result = tournament(scenarios, names, args.replicates, args.seed, progress=progress_bar(count, "run"))
-    folder = args.out / f"tournament-seed{args.seed}"
     write_atomic(folder / "runs.csv", rows_to_csv(result.runs))
     write_atomic(folder / "pairings.csv", rows_to_csv(result.pairings))
     write_atomic(folder / "ranking.csv", rows_to_csv(result.ranking))
@@ -280,14 +292,16 @@ def cmd_tournament(args) -> int:
         "seed": args.seed,
         "replicates": args.replicates,
         "strategies": list(result.strategies),
-        "scenarios": [manifest(s, args.seed, s.calendar.rounds, source=str(p)) for s, p in zip(scenarios, args.scenarios)],
+        "scenarios": [manifest(s, args.seed, s.calendar.rounds, source=p) for s, p in zip(scenarios, paths)],
     }
     write_atomic(folder / "manifest.json", json.dumps(info, indent=2) + "\n")
     seats = ", ".join(f"{s.name}: seat A {s.governments[0].name}, seat B {s.governments[1].name}" for s in scenarios)
-    print(f"Tournament: {len(result.strategies)} strategies, every pairing, {args.replicates} replicates each "
-          f"({len(result.runs)} runs; {seats}); seed {args.seed}")
-    print("score = mean utility over the rounds, averaged over both seats; se its standard error; "
-          "deals = share of runs with an agreement\n")
+    print(f"Tournament: {plural(len(result.strategies), 'strategy').replace('strategys', 'strategies')}, every pairing, "
+          f"{plural(args.replicates, 'replicate')} each ({plural(len(result.runs), 'run')}; {seats}); seed {args.seed}; "
+          "each strategy with its default parameters (`run.py strategies`)")
+    print("score = mean utility over the rounds, averaged over both seats; se = its standard error over opponents; "
+          "deals = share of runs with an agreement; rounds = mean rounds to the first agreement; "
+          "nash = mean distance from the Nash point\n")
     print(ranking_text(result))
     print(f"\nWrote {folder}/: runs.csv (one row per run), pairings.csv, ranking.csv, "
           + ", ".join(f"heatmap-{s.name}.png" for s in scenarios) + ", manifest.json")

@@ -110,6 +110,9 @@ def read_manifest(run_dir: Path, need_file: bool = True) -> dict:
         raise InputError(str(run_dir), f"manifest.json is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict):
         raise InputError(str(run_dir), "manifest.json must hold a JSON object")
+    if manifest.get("kind") in ("sweep", "tournament"):
+        raise InputError(str(run_dir), f"this is a {manifest['kind']}'s folder; debrief takes one run's folder "
+                         "(from `run.py run` or `run.py play`), and `run.py analyze` reads a sweep's")
     needed = MANIFEST_FIELDS if need_file else tuple(f for f in MANIFEST_FIELDS if f != "scenario_file")
     missing = [f for f in needed if manifest.get(f) is None]
     if missing:

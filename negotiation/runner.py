@@ -329,14 +329,19 @@ def execute(
     bar = progress(sum(len(c.runs) for c in todo), skipped) if progress else None
     start = time.perf_counter()
     errors = 0
+    fresh = not done
     try:
         for index, rows, round_rows in stream:
-            _write_part(out / PARTS, index, rows)
-            if round_rows:
+            if round_rows:  # first: the summary part is what marks a chunk done for --resume
                 _write_part(out / ROUND_PARTS, index, round_rows)
+            _write_part(out / PARTS, index, rows)
             errors += sum(r["status"] == "error" for r in rows)
             if bar is not None:
                 bar.update(len(rows))
+    except BaseException:
+        if fresh and not done_chunks(out):  # nothing ran (say, no scheduler): leave no sweep behind
+            manifest_path.unlink(missing_ok=True)
+        raise
     finally:
         if bar is not None:
             bar.close()

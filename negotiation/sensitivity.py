@@ -39,6 +39,8 @@ class Report:
 
 
 def load(folder: Path):
+    if not folder.is_dir():
+        raise InputError(str(folder), "no such folder")
     manifest_path = folder / "manifest.json"
     if not manifest_path.exists():
         raise InputError(str(folder), "no manifest.json here: not a sweep or batch folder")
@@ -226,14 +228,17 @@ def analyze(folder: str | Path) -> Report:
     files: list[Path] = []
     n_err = int((runs["status"] != "ok").sum())
     lines = [f"# What drives the outcome: {manifest['sweep']}", "",
-             f"{len(runs)} runs ({n_err} failed), {len(points)} design points x {manifest['replicates']} replicates, "
+             f"{len(runs)} runs ({n_err} failed), {len(points)} design point{'s' * (len(points) != 1)} x "
+             f"{manifest['replicates']} replicate{'s' * (manifest['replicates'] != 1)}, "
              f"design {manifest['design']['method']}, root seed {manifest['root_seed']}, scenario hash "
              f"{manifest['scenario_hash'][:12]}.", ""]
     if not params:
         lines.append("No parameter was varied (a batch): the spread of outcomes over replicates.")
-        for o, (label, _) in OUTCOMES.items():
-            if o in points:
-                v = points[o].to_numpy(dtype=float)
+        ok = runs[runs["status"] == "ok"]
+        for o, (label, get) in OUTCOMES.items():
+            values = get(ok)
+            if values is not None:
+                v = values.to_numpy(dtype=float)
                 se = v.std(ddof=1) / np.sqrt(len(v)) if len(v) > 1 else float("nan")
                 lines.append(f"- **{o.capitalize()}** ({label}): mean {v.mean():.3f} ± {1.96 * se:.3f} (95% interval)")
     else:

@@ -79,7 +79,7 @@ class SweepSpec(Spec):
     replicates: int = Field(1, strict=True, ge=1, le=100_000)
     design: Design = Design()
     parameters: tuple[Parameter, ...] = ()
-    metrics: tuple[str, ...] | None = Field(None, description="Summary metrics to keep (default: all).")
+    metrics: tuple[str, ...] | None = Field(None, min_length=1, description="Summary metrics to keep (default: all).")
     keep_rounds: bool = Field(False, description="Also store every run's per-round table.")
 
     def digest(self) -> str:

@@ -139,16 +139,26 @@ def rank(runs: list[dict], names: tuple[str, ...]) -> list[dict]:
         as_b = [r["mean_utility_b"] for r in runs if r["strategy_b"] == name]
         pooled = as_a + as_b
         mean = (_mean(as_a) + _mean(as_b)) / 2
-        sd = math.sqrt(sum((x - sum(pooled) / len(pooled)) ** 2 for x in pooled) / max(1, len(pooled) - 1))
+        # The spread that matters is over opponents (runs against one opponent share seeds and are not
+        # independent): each opponent's score against this strategy, both seats averaged, is one value.
+        per_opponent = [
+            (_mean([r["mean_utility_a"] for r in runs if (r["strategy_a"], r["strategy_b"]) == (name, o)])
+             + _mean([r["mean_utility_b"] for r in runs if (r["strategy_a"], r["strategy_b"]) == (o, name)])) / 2
+            for o in names
+        ]
+        sd = math.sqrt(sum((x - mean) ** 2 for x in per_opponent) / max(1, len(per_opponent) - 1))
         mine = [r for r in runs if name in (r["strategy_a"], r["strategy_b"])]
+        agreed = [r["first_agreement_round"] for r in mine if r["agreement_reached"]]
         table.append(
             {
                 "strategy": name,
                 "score": mean,
-                "stderr": sd / math.sqrt(len(pooled)),
+                "stderr": sd / math.sqrt(len(per_opponent)),
                 "utility_seat_a": _mean(as_a),
                 "utility_seat_b": _mean(as_b),
                 "agreement_rate": sum(r["agreement_reached"] for r in mine) / len(mine),
+                "mean_rounds_to_agreement": _mean(agreed),
+                "mean_nash_distance": _mean([r["nash_distance"] for r in mine]),
                 "escalations_per_run": _mean(
                     [r["escalations_a"] for r in runs if r["strategy_a"] == name]
                     + [r["escalations_b"] for r in runs if r["strategy_b"] == name]
@@ -164,12 +174,15 @@ def rank(runs: list[dict], names: tuple[str, ...]) -> list[dict]:
 
 def ranking_text(result: TournamentResult) -> str:
     lines = [
-        f"{'rank':>4}  {'strategy':<24}{'score':>8}{'± se':>8}{'seat A':>9}{'seat B':>9}{'deals':>8}{'escal.':>8}",
+        f"{'rank':>4}  {'strategy':<24}{'score':>8}{'± se':>8}{'seat A':>9}{'seat B':>9}{'deals':>8}{'rounds':>8}"
+        f"{'nash':>7}{'escal.':>8}",
     ]
+    fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
     for row in result.ranking:
         lines.append(
             f"{row['rank']:>4}  {row['strategy']:<24}{row['score']:>8.3f}{row['stderr']:>8.3f}"
             f"{row['utility_seat_a']:>9.3f}{row['utility_seat_b']:>9.3f}{row['agreement_rate']:>8.0%}"
+            f"{fmt(row['mean_rounds_to_agreement'], '>8.1f'):>8}{fmt(row['mean_nash_distance'], '>7.3f'):>7}"
             f"{row['escalations_per_run']:>8.2f}"
         )
     return "\n".join(lines)

@@ -62,6 +62,7 @@ def test_shipped_sweeps_load(path):
         ("metrics: [agreement_reachd]\n", "metrics[0]", "did you mean 'agreement_reached'"),
         ("replicates: 0\n", "replicates", "greater than or equal to 1"),
         ("replicates: 2\nreplicate: 2\n", "replicate", "unknown field"),
+        ("metrics: []\n", "metrics", "at least 1 item"),
     ],
 )
 def test_bad_sweep_files_get_one_clear_message(tmp_path, body, field, words):
@@ -227,6 +228,11 @@ def test_batch_command(tmp_path):
     assert again.returncode == 2 and "already holds" in again.stderr and "Traceback" not in again.stderr
     report = cli("analyze", tmp_path / "b", cwd=tmp_path)
     assert report.returncode == 0 and "No parameter was varied" in report.stdout and "Deal" in report.stdout
+    assert "nan" not in report.stdout  # the spread of a batch comes from its runs
+    missing = cli("analyze", tmp_path / "nowhere", cwd=tmp_path)
+    assert missing.returncode == 2 and "no such folder" in missing.stderr
+    debrief = cli("debrief", tmp_path / "b", cwd=tmp_path)
+    assert debrief.returncode == 2 and "this is a sweep's folder" in debrief.stderr
 
 
 def test_analyze_reports_sensitivity_for_a_morris_design(tmp_path):

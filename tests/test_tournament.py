@@ -56,14 +56,26 @@ def test_pairings_and_ranking_are_the_means_of_the_runs(small):
 def test_rank_orders_by_seat_balanced_mean():
     runs = [
         {"strategy_a": "x", "strategy_b": "y", "mean_utility_a": 0.9, "mean_utility_b": 0.1,
-         "agreement_reached": True, "escalations_a": 0, "escalations_b": 2},
+         "agreement_reached": True, "first_agreement_round": 4, "nash_distance": 0.2,
+         "escalations_a": 0, "escalations_b": 2},
         {"strategy_a": "y", "strategy_b": "x", "mean_utility_a": 0.5, "mean_utility_b": 0.3,
-         "agreement_reached": False, "escalations_a": 1, "escalations_b": 0},
+         "agreement_reached": False, "first_agreement_round": None, "nash_distance": 0.4,
+         "escalations_a": 1, "escalations_b": 0},
+        {"strategy_a": "x", "strategy_b": "x", "mean_utility_a": 0.6, "mean_utility_b": 0.6,
+         "agreement_reached": True, "first_agreement_round": 2, "nash_distance": 0.0,
+         "escalations_a": 0, "escalations_b": 0},
+        {"strategy_a": "y", "strategy_b": "y", "mean_utility_a": 0.4, "mean_utility_b": 0.2,
+         "agreement_reached": False, "first_agreement_round": None, "nash_distance": 0.6,
+         "escalations_a": 3, "escalations_b": 3},
     ]  # fmt: skip
     table = rank(runs, ("x", "y"))
     assert [r["strategy"] for r in table] == ["x", "y"]
-    assert table[0]["score"] == pytest.approx((0.9 + 0.3) / 2) and table[1]["score"] == pytest.approx((0.5 + 0.1) / 2)
-    assert table[0]["agreement_rate"] == 0.5 and table[1]["escalations_per_run"] == pytest.approx(1.5)
+    # x: seat A (0.9 + 0.6) / 2, seat B (0.3 + 0.6) / 2; y: seat A (0.5 + 0.4) / 2, seat B (0.1 + 0.2) / 2
+    assert table[0]["score"] == pytest.approx((0.75 + 0.45) / 2) and table[1]["score"] == pytest.approx((0.45 + 0.15) / 2)
+    # standard error over opponents: x scored (0.6 + 0.6) / 2 = 0.6 against x and (0.9 + 0.3) / 2 = 0.6 against y
+    assert table[0]["stderr"] == pytest.approx(0.0)
+    assert table[0]["agreement_rate"] == pytest.approx(2 / 3) and table[0]["mean_rounds_to_agreement"] == pytest.approx(3)
+    assert table[1]["escalations_per_run"] == pytest.approx((1 + 2 + 3 + 3) / 4)
 
 
 def test_unknown_strategy_is_refused(default_scenario):
@@ -94,3 +106,14 @@ def test_tournament_command_rejects_an_unknown_strategy(tmp_path):
     done = cli("tournament", "--strategies", "tit_for_tatt", "--replicates", 1, cwd=tmp_path)
     assert done.returncode == 2
     assert "did you mean 'tit_for_tat'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_tournament_command_keeps_earlier_results_and_refuses_empty_lists(tmp_path):
+    first = cli("tournament", "--strategies", "random", "--replicates", 1, "--out", tmp_path, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    before = (tmp_path / "tournament-seed1" / "runs.csv").read_bytes()
+    again = cli("tournament", "--strategies", "hard_line", "--replicates", 1, "--out", tmp_path, cwd=tmp_path)
+    assert again.returncode == 2 and "already holds a tournament" in again.stderr
+    assert (tmp_path / "tournament-seed1" / "runs.csv").read_bytes() == before
+    empty = cli("tournament", "--strategies", " , ", "--out", tmp_path / "e", cwd=tmp_path)
+    assert empty.returncode == 2 and "name at least one strategy" in empty.stderr

@@ -54,7 +54,7 @@ class Strategy(ABC):
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.model_dump().items())
-        return f"{type(self).__name__}({args})"
+        return f"{self.name}({args})"
 
 
 STRATEGIES: dict[str, type[Strategy]] = {}
