@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=positive_int, help="rounds to play (default: the scenario's calendar)")
     p.add_argument("--lesson", type=Path, help="a lesson file scheduling injects by round (see docs/teaching.md)")
     p.add_argument("--instructor", action="store_true", help="before each round, offer the instructor the scenario's injects")
+    p.add_argument("--open-information", action="store_true",
+                   help="show each seat the other side's values too (by default each side sees only its own)")
     p.add_argument("--out", type=Path, help=f"folder for the session's folder (default: {DEFAULT_OUT})")
     p.add_argument("--resume", type=Path, metavar="TRANSCRIPT", help="continue a saved session (its transcript.json)")
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot at the end")
@@ -334,14 +336,15 @@ def cmd_play(args) -> int:
     if args.resume:
         given = [flag for flag, value in (("SCENARIO", args.scenario), ("--seat", args.seat), ("--seed", args.seed),
                  ("--rounds", args.rounds), ("--lesson", args.lesson), ("--instructor", args.instructor),
-                 ("--out", args.out)) if value]
+                 ("--out", args.out), ("--open-information", args.open_information)) if value]
         if given:
             raise InputError("--resume", f"a resumed session keeps its own setup and folder; leave out {', '.join(given)}")
         return session_report(resume(args.resume, plot=not args.no_plot))
     if not args.seat:
         raise InputError("--seat", "name at least one seat to play, e.g. --seat US (a government) or --seat US-Trump (its leader)")
     end = start(args.scenario or DEFAULT_SCENARIO, args.seat, seed=1 if args.seed is None else args.seed, rounds=args.rounds,
-                lesson_file=args.lesson, instructor=args.instructor, out=args.out or DEFAULT_OUT, plot=not args.no_plot)
+                lesson_file=args.lesson, instructor=args.instructor, out=args.out or DEFAULT_OUT, plot=not args.no_plot,
+                open_information=args.open_information)
     return session_report(end)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 from .agreements import Action, ActionKind, Agreement, Offer
@@ -98,6 +100,25 @@ def rejection_text(model: TradeTalksModel, who: str, offer: Offer, what: str) ->
         return f"{who} rejects the {what}: worth {value:.3f} to it, no better than no deal ({reservation:.3f})."
     return (f"{who} rejects the {what}, though it beats no deal ({value:.3f} against {reservation:.3f}): "
             f"{who} holds out for more.")
+
+
+_FIRST_VALUE = re.compile(r"(\d\.\d{3}) to (\S+) \(no deal \d\.\d{3}\) and ")
+_SECOND_VALUE = re.compile(r" and (\d\.\d{3}) to (\S+) \(no deal \d\.\d{3}\)")
+_HOLD_OUT = re.compile(r"^(\S+) rejects the (.*?), though it beats no deal \(\d\.\d{3} against \d\.\d{3}\): ")
+_NO_BETTER = re.compile(r"^(\S+) rejects the (.*?): worth \d\.\d{3} to it, no better than no deal \(\d\.\d{3}\)\.")
+_NO_MORE = re.compile(r"worth no more to (\S+) than no deal \(\d\.\d{3} against \d\.\d{3}\)")
+
+
+def hide_values(text: str, me: str) -> str:
+    """A story line as `me` may read it when each side's values are private: others' numbers removed."""
+
+    keep_mine = lambda m: m.group(0) if m.group(2) == me else ""  # noqa: E731
+    text = _FIRST_VALUE.sub(keep_mine, text)
+    text = _SECOND_VALUE.sub(keep_mine, text)
+    text = _HOLD_OUT.sub(lambda m: m.group(0) if m.group(1) == me else f"{m.group(1)} rejects the {m.group(2)}: ", text)
+    text = _NO_BETTER.sub(lambda m: m.group(0) if m.group(1) == me else
+                          f"{m.group(1)} rejects the {m.group(2)}: it is no better than no deal for it.", text)
+    return _NO_MORE.sub(lambda m: m.group(0) if m.group(1) == me else f"worth no more to {m.group(1)} than no deal", text)
 
 
 def ratification_text(model: TradeTalksModel, vote: Ratification) -> str:

@@ -22,7 +22,7 @@ from .agreements import Action, Offer, Response, ResponseKind
 from .analysis import initial_analysis, run_metrics
 from .errors import InputError, Problem
 from .model import RatificationRequest, TradeTalksModel
-from .narrative import label, level_text
+from .narrative import hide_values, label, level_text
 from .records import LogEntry, LogKind, ObservationKind
 from .results import RunResult, manifest, summarise, write_run
 from .scenario import Role, Scenario, load_scenario, nearest
@@ -169,14 +169,15 @@ def state_table(facts: Facts, view) -> str:
     return "\n".join(lines)
 
 
-def standing(view) -> list[str]:
-    """Utility now and with no deal, for this seat and each counterpart; trust; deadlines."""
+def standing(view, open_information: bool = False) -> list[str]:
+    """Utility now and with no deal, for this seat (and each counterpart, if values are open); trust; deadlines."""
     now = view.levels
     out = []
     for h in view.counterparts():
+        theirs = (f"  To {h}: {view.values(now, h)[0]:.3f} today, {view.reservation(h, h):.3f} with no deal."
+                  if open_information else "")
         out.append(f"  Worth to you at today's levels {view.values(now)[0]:.3f}; if talks with {h} fail (no deal) "
-                   f"{view.reservation(h):.3f}.  To {h}: {view.values(now, h)[0]:.3f} today, "
-                   f"{view.reservation(h, h):.3f} with no deal.")
+                   f"{view.reservation(h):.3f}.{theirs}")
         out.append(f"  Your trust in {h}: {view.trust(h):.2f}.  "
                    f"Deadline for a deal with {h}: round {view.deadline(h)}.")
     return out
@@ -196,8 +197,9 @@ class HumanSeat(Strategy):
     name = "human"
 
     def __init__(self, scenario: Scenario, ask=input, say=print, *, io: Prompter | None = None,
-                 headlines: Callable[[], list[str]] | None = None, params=None):
+                 headlines: Callable[[], list[str]] | None = None, params=None, open_information: bool = False):
         super().__init__(params)
+        self.open_information = open_information  # see the other side's values too (a classroom choice)
         self.facts = Facts(scenario)
         self.io = io or Prompter(ask, say)
         self.headlines = headlines or (lambda: [])
@@ -227,7 +229,7 @@ class HumanSeat(Strategy):
     def show_state(self, view) -> None:
         self.io.say(f"\n{view.name}, round {view.round} ({self.facts.date(view.round)}):")
         self.io.say(state_table(self.facts, view))
-        self.io.say("\n".join(standing(view)))
+        self.io.say("\n".join(standing(view, self.open_information)))
 
     def show_offer(self, view, offer: Offer, heading: str) -> None:
         f, me, other = self.facts, view.name, (offer.responder if offer.proposer == view.name else offer.proposer)
@@ -239,14 +241,14 @@ class HumanSeat(Strategy):
         self.io.say(table(["instrument", "now", "in the package"], rows, indent=4))
         mine, theirs = view.offer_value(offer), view.offer_value(offer, other)
         mine_nd, theirs_nd = view.reservation(other), view.reservation(other, other)
-        self.io.say(f"    worth to you {mine:.3f} (no deal {mine_nd:.3f}); "
-                    f"to {other} {theirs:.3f} (no deal {theirs_nd:.3f})")
+        to_them = f"; to {other} {theirs:.3f} (no deal {theirs_nd:.3f})" if self.open_information else ""
+        self.io.say(f"    worth to you {mine:.3f} (no deal {mine_nd:.3f}){to_them}")
         ok = bool(view.ratifiable(other, levels)[0])
         verdict = "yes" if ok else "no (your leader or too few officials back it)"
         self.io.say(f"    your own government would ratify it: {verdict}")
         if mine <= mine_nd:
             self.io.say(f"    ! it is worth no more to {me} than no deal: it could not bind")
-        if theirs <= theirs_nd:
+        if theirs <= theirs_nd and self.open_information:
             self.io.say(f"    ! it is worth no more to {other} than no deal: {other} cannot accept it")
 
     # -- talks ------------------------------------------------------------------------------
@@ -690,7 +692,7 @@ class Session:
         spec = self.scenario.government(seat.government).strategy
         bot = make_strategy(spec.name, spec.params)
         human = HumanSeat(self.scenario, io=self.prompter(seat.id), headlines=lambda: self.headlines(seat),
-                          params=bot.params)
+                          params=bot.params, open_information=self.record.open_information)
         return human if self.record.bots_from is None else Handover(human, bot, self.record.bots_from)
 
     def leader(self, seat: Seat):
@@ -710,7 +712,8 @@ class Session:
         start = self.seen.get(seat.id, 0)
         self.seen[seat.id] = len(self.model.log)
         now = self.model.round
-        return [(e.text if e.round == now else f"(round {e.round}) {e.text}")
+        own = (lambda text: text) if self.record.open_information else (lambda text: hide_values(text, seat.government))
+        return [own(e.text if e.round == now else f"(round {e.round}) {e.text}")
                 for e in self.model.log[start:] if visible(e, seat.government)]
 
     # -- the rounds ---------------------------------------------------------------------------
@@ -822,7 +825,7 @@ def fresh_folder(base: Path) -> Path:
 
 def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds: int | None = None,
           lesson_file: str | Path | None = None, instructor: bool = False, out: str | Path = "outputs",
-          ask=input, say=print, plot: bool = True) -> SessionEnd:
+          ask=input, say=print, plot: bool = True, open_information: bool = False) -> SessionEnd:
     """Set up a new session and play it."""
     scenario = load_scenario(scenario_file)
     ids = [s.id for s in find_seats(scenario, list(seats))]
@@ -833,7 +836,7 @@ def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds:
     if instructor and not scenario.injects:
         raise InputError("--instructor", f"{scenario_file} offers no injects for an instructor to fire")
     record = Transcript(scenario_file=str(Path(scenario_file).resolve()), scenario_hash=scenario.digest(), seed=seed,
-                        rounds=total, seats=ids, instructor=instructor, lesson=lesson,
+                        rounds=total, seats=ids, instructor=instructor, lesson=lesson, open_information=open_information,
                         lesson_file=str(Path(lesson_file).resolve()) if lesson_file else None)
     name = f"{scenario.name}-seed{seed}" + (f"-rounds{rounds}" if rounds else "") + "-play-" + "+".join(ids)
     folder = fresh_folder(Path(out) / name)

@@ -29,6 +29,10 @@ OUTCOMES = {
         else None,
     ),
     "lapse": ("an agreement lapsed", lambda df: (df["lapses"] > 0).astype(float) if "lapses" in df else None),
+    "held": (
+        "an agreement in force at the end",
+        lambda df: df["agreement_in_force_at_end"].astype(float) if "agreement_in_force_at_end" in df else None,
+    ),
 }
 
 
@@ -62,7 +66,9 @@ def point_table(manifest: dict, runs):
         values = get(ok)
         if values is not None:
             table.loc[ok.index, name] = values
-    skip = {"run", "seed", "status", "error", "traceback", "agreement_reached", "lapses", *params}  # the last two: deal, lapse
+    # agreement_reached, lapses and agreement_in_force_at_end are the deal, lapse and held outcomes
+    skip = {"run", "seed", "status", "error", "traceback", "agreement_reached", "lapses", "agreement_in_force_at_end",
+            *params}
     extra = [c for c in runs.columns if c not in skip and c not in OUTCOMES and _is_number(runs[c])]
     for c in extra:
         table.loc[ok.index, c] = ok[c].astype(float)
@@ -110,8 +116,10 @@ def indices(manifest: dict, points, params: list[str]) -> dict[str, list[dict]]:
 
             for p in params:
                 x = _numeric(points[p])
-                rho = spearmanr(x, y).statistic if np.ptp(x) > 0 else float("nan")
-                rows.append({"parameter": p[6:], "measure": "spearman_rho", "value": float(rho)})
+                test = spearmanr(x, y) if np.ptp(x) > 0 else None
+                rows.append({"parameter": p[6:], "measure": "spearman_rho",
+                             "value": float(test.statistic) if test else float("nan"),
+                             "conf": float(test.pvalue) if test else float("nan")})
         out[outcome] = rows
     return out
 
@@ -125,10 +133,17 @@ def _numeric(series) -> np.ndarray:
         return np.array([codes[v] for v in series], dtype=float)
 
 
+def _clear(row: dict) -> bool:
+    """Is an effect distinguishable from noise? Sobol/Morris: its 95% interval excludes 0; Spearman: p < 0.05."""
+    if row["measure"] == "spearman_rho":
+        return row.get("conf", 1.0) < 0.05
+    return row["value"] - row.get("conf", 0.0) > 0
+
+
 def describe(outcome: str, rows: list[dict], points) -> str:
     """One line: the outcome's level, then its strongest drivers (at most three) and the weak ones."""
     level = points[outcome].mean()
-    if outcome in ("deal", "lapse"):
+    if outcome in ("deal", "lapse", "held"):
         head = f"- **{outcome.capitalize()}** ({OUTCOMES[outcome][0]}; {level:.0%} of runs)"
     elif outcome in OUTCOMES:
         head = f"- **{outcome.capitalize()}** ({OUTCOMES[outcome][0]}; {level:.2f} on average)"
@@ -137,13 +152,16 @@ def describe(outcome: str, rows: list[dict], points) -> str:
     ranked = sorted((r for r in rows if np.isfinite(r["value"])), key=lambda r: -abs(r["value"]))
     if not ranked:
         return f"{head}: {rows[0]['note'] if rows else 'no parameters varied'}."
-    strong = [r for r in ranked if abs(r["value"]) >= 0.05][:3]
+    if outcome in ("deal", "lapse", "held") and not 0.05 <= level <= 0.95:
+        head += " - rare either way, so treat what follows with care"
+    strong = [r for r in ranked if abs(r["value"]) >= 0.05 and _clear(r)][:3]
     weak = [r["parameter"] for r in ranked if r not in strong]
-    tail = f"; little effect from {', '.join(weak)}" if weak else ""
+    tail = f"; no clear effect from {', '.join(weak)}" if weak else ""
     if not strong:
-        return f"{head}: no parameter has a notable effect" + tail.replace("; little effect from", " (")+ (")." if weak else ".")
+        return f"{head}: no parameter has a clear effect (none stands out from the noise; more samples or replicates would tell)."
     if strong[0]["measure"] == "spearman_rho":
-        parts = [f"{'rises' if r['value'] > 0 else 'falls'} with {r['parameter']} (rho {r['value']:+.2f})" for r in strong]
+        parts = [f"{'rises' if r['value'] > 0 else 'falls'} with {r['parameter']} (rho {r['value']:+.2f}, p {r['conf']:.2g})"
+                 for r in strong]
         return f"{head}: " + "; ".join(parts) + tail + "."
     name = {"sobol_total": "total Sobol index", "morris_mu_star": "Morris mu*"}[strong[0]["measure"]]
     parts = [f"{r['parameter']} ({name} {r['value']:.2f} ± {r.get('conf', 0):.2f})" for r in strong]
@@ -179,13 +197,13 @@ def plot_outcomes(points, params: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def plot_agreement_map(points, params: list[str]) -> bytes:
+def plot_agreement_map(points, params: list[str], outcome: str = "deal") -> bytes:
     """Agreement probability over the first two parameters (binned into an 8 x 8 grid if not a grid design)."""
     import io
 
     from .plots import plt
 
-    x, y, z = _numeric(points[params[0]]), _numeric(points[params[1]]), points["deal"].to_numpy(dtype=float)
+    x, y, z = _numeric(points[params[0]]), _numeric(points[params[1]]), points[outcome].to_numpy(dtype=float)
     xs, ys = np.unique(x), np.unique(y)
     if len(xs) * len(ys) > 400:  # not a grid: bin
         xs, ys = np.linspace(x.min(), x.max(), 9), np.linspace(y.min(), y.max(), 9)
@@ -210,8 +228,8 @@ def plot_agreement_map(points, params: list[str]) -> bytes:
         for b in range(len(ys)):
             if np.isfinite(grid[b, a]) and len(xs) * len(ys) <= 100:
                 ax.text(a, b, f"{grid[b, a]:.0%}", ha="center", va="center", fontsize=7)
-    fig.colorbar(image, ax=ax, label="probability of an agreement")
-    ax.set_title("Agreement probability")
+    fig.colorbar(image, ax=ax, label=f"probability: {OUTCOMES[outcome][0]}")
+    ax.set_title(f"Probability that {OUTCOMES[outcome][0]}")
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
@@ -253,7 +271,7 @@ def analyze(folder: str | Path) -> Report:
 
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["outcome", "parameter", "measure", "value", "conf", "first_order_or_sigma"])
+        writer.writerow(["outcome", "parameter", "measure", "value", "conf_or_p", "first_order_or_sigma"])
         for o, rows in table.items():
             for r in rows:
                 writer.writerow([o, r["parameter"], r["measure"], r["value"], r.get("conf", ""),
@@ -262,8 +280,10 @@ def analyze(folder: str | Path) -> Report:
         files.append(out / "indices.csv")
         write_atomic(out / "outcomes_vs_parameters.png", plot_outcomes(points, params))
         files.append(out / "outcomes_vs_parameters.png")
-        if len(params) >= 2 and "deal" in points:
-            write_atomic(out / "agreement_map.png", plot_agreement_map(points, params))
+        # map whether a deal is reached, or (where that never varies) whether one holds to the end
+        varying = [o for o in ("deal", "held") if o in points and np.nanstd(points[o].to_numpy(dtype=float)) > 0]
+        if len(params) >= 2 and varying:
+            write_atomic(out / "agreement_map.png", plot_agreement_map(points, params, varying[0]))
             files.append(out / "agreement_map.png")
     write_atomic(out / "points.csv", points.to_csv())
     files.append(out / "points.csv")

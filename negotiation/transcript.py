@@ -68,6 +68,7 @@ class Transcript(Record):
     rounds: int = Field(ge=1)
     seats: list[str] = Field(min_length=1)
     instructor: bool = False
+    open_information: bool = Field(False, description="Seats see the other side's values (otherwise only their own).")
     lesson_file: str | None = None
     lesson: Lesson | None = None
     bots_from: int | None = Field(None, ge=1, description="From this round the scenario's bots play the human seats.")

@@ -125,10 +125,11 @@ def test_a_full_short_game_with_one_human_seat(tmp_path):
                   "Worth to you at today's levels 0.653; if talks with China fail (no deal) 0.636",
                   "Your trust in China: 0.47", "What others did to you: China made a gesture of goodwill"):
         assert shown in screen, shown
-    # what its own offer and China's counter are worth, to it and to China
-    assert "worth to you 0.823 (no deal 0.636); to China 0.593 (no deal 0.489)" in screen
+    # what its own offer and China's counter are worth to it; China's values stay private
+    assert "worth to you 0.823 (no deal 0.636)\n" in screen
     assert "China counters, for 13 rounds (91 days; * marks a change)" in screen
-    assert "worth to you 0.726 (no deal 0.636); to China 0.902 (no deal 0.489)" in screen
+    assert "worth to you 0.726 (no deal 0.636)\n" in screen
+    assert "to China 0.593" not in screen and "0.489" not in screen and "0.902" not in screen
     # what it chose is what happened
     story = end.result.story()
     assert ("US offers: US tariff on China 30% -> 20%; China tariff on US 10% -> 0%; China mineral export controls "
@@ -342,7 +343,7 @@ def test_replay_from_a_round_with_bots_keeps_the_past_and_changes_the_future(tmp
     record = json.loads(what_if.transcript.read_text())
     assert record["bots_from"] == 3 and {a["round"] for a in record["answers"]} == {1, 2}
     assert json.loads((what_if.folder / "manifest.json").read_text())["strategies"]["US"].startswith(
-        "human to round 2, then TimeConcession(")
+        "human to round 2, then time_concession(")
     # the what-if is itself a session that replays exactly
     same_files(what_if.folder, replay(what_if.transcript, plot=False).folder)
 
@@ -444,3 +445,15 @@ def test_play_in_a_real_terminal_then_ctrl_c_and_resume(tmp_path):
         os.close(tty)
     assert "China rejects" not in screen[0] and "US rejects the offer" in (transcript.parent / "story.md").read_text()
     assert [float(r["level_us_tariff_cn"]) for r in rows(transcript.parent)] == [30.0, 40.0, 40.0]
+
+
+def test_open_information_shows_the_other_sides_values(tmp_path):
+    """A class may choose to play with every side's values in view (the bargaining models' assumption)."""
+    from negotiation import play as game
+
+    p = Player(**DEAL)
+    end = game.start(DEFAULT, ["US"], seed=1, rounds=3, out=tmp_path, ask=p.ask, say=p.say, plot=False,
+                     open_information=True)
+    assert not end.paused
+    assert "worth to you 0.823 (no deal 0.636); to China 0.593 (no deal 0.489)" in p.text
+    assert "To China: 0.565 today, 0.489 with no deal." in p.text

@@ -238,14 +238,15 @@ def test_batch_command(tmp_path):
 def test_analyze_reports_sensitivity_for_a_morris_design(tmp_path):
     body = """
 seed: 2
-rounds: 10
+rounds: 26
+replicates: 3
 design: {method: morris, samples: 4, levels: 4}
 parameters:
   - path: governments[US].strategy.params.exponent
     bounds: [0.2, 3.0]
   - path: dynamics.violation_rate
     bounds: [0.0, 1.0]
-metrics: [agreement_reached, lapses, escalations_US, escalations_China, mean_utility_US]
+metrics: [agreement_reached, agreement_in_force_at_end, lapses, escalations_US, escalations_China, mean_utility_US]
 """
     sweep = load_sweep(write_sweep(tmp_path, body))
     execute(sweep, tmp_path / "m", "serial", 1)
