@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import Problem, ScenarioError
+from .errors import InputError, Problem, ScenarioError
 from .instruments import UNITS, Indicator, InstrumentKind
 
 SCHEMA_VERSION = 1
@@ -368,14 +368,19 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(data, origin=str(path))
 
 
+def validate_mapping(model: type[BaseModel], data: Any, origin: str, error: type[InputError] = ScenarioError):
+    """Validate parsed YAML (a mapping) into a pydantic model; every problem becomes one line of `error`."""
+    if not isinstance(data, dict):
+        raise error(origin, f"the top level must be a mapping of fields, not {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(origin, [_pydantic_problem(err) for err in exc.errors()]) from None
+
+
 def parse_scenario(data: Any, origin: str = "<scenario>") -> Scenario:
     """Validate already-parsed data (a dict, as from YAML) into a Scenario."""
-    if not isinstance(data, dict):
-        raise ScenarioError(origin, f"the top level must be a mapping of fields, not {type(data).__name__}")
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(origin, [_pydantic_problem(err) for err in exc.errors()]) from None
+    scenario = validate_mapping(Scenario, data, origin)
     problems = check_references(scenario)
     if problems:
         raise ScenarioError(origin, problems)

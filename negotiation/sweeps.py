@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import InputError, Problem
-from .scenario import Scenario, _pydantic_problem, load_scenario, nearest, parse_scenario, read_yaml
+from .scenario import Scenario, load_scenario, nearest, parse_scenario, read_yaml, validate_mapping
 
 
 class SweepError(InputError):
@@ -253,13 +253,7 @@ class Sweep:
 def load_sweep(path: str | Path) -> Sweep:
     """Load and check a sweep file: its scenario, every parameter path and value range, its metrics."""
     origin = str(path)
-    data = read_yaml(path, SweepError)
-    if not isinstance(data, dict):
-        raise SweepError(origin, "the top level must be a mapping of fields")
-    try:
-        spec = SweepSpec.model_validate(data)
-    except ValidationError as exc:
-        raise SweepError(origin, [_pydantic_problem(e) for e in exc.errors()]) from None
+    spec = validate_mapping(SweepSpec, read_yaml(path, SweepError), origin, SweepError)
     scenario_path = (Path(path).parent / spec.scenario).resolve()
     try:
         base = load_scenario(scenario_path)

@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import InputError, Problem
 from .results import write_atomic
-from .scenario import Scenario, _pydantic_problem, load_scenario, nearest, read_yaml
+from .scenario import Scenario, load_scenario, nearest, read_yaml, validate_mapping
 
 TRANSCRIPT = "transcript.json"
 INSTRUCTOR = "(instructor)"  # the seat name of the instructor's answers (not a valid government name)
@@ -91,13 +91,7 @@ class Transcript(Record):
 def load_lesson(path: str | Path, scenario: Scenario, rounds: int) -> Lesson:
     """Read and check a lesson file against the scenario's injects and the game's rounds."""
     origin = str(path)
-    data = read_yaml(path, InputError)
-    if not isinstance(data, dict):
-        raise InputError(origin, f"the top level must be a mapping of fields, not {type(data).__name__}")
-    try:
-        lesson = Lesson.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(origin, [_pydantic_problem(e) for e in exc.errors()]) from None
+    lesson = validate_mapping(Lesson, read_yaml(path, InputError), origin, InputError)
     problems = check_schedule(lesson, scenario, rounds)
     if problems:
         raise InputError(origin, problems)
@@ -132,10 +126,7 @@ def load_transcript(path: str | Path) -> tuple[Transcript, Scenario]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(origin, f"not a transcript: invalid JSON ({exc})") from None
-    try:
-        transcript = Transcript.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(origin, [_pydantic_problem(e) for e in exc.errors()]) from None
+    transcript = validate_mapping(Transcript, data, origin, InputError)
     scenario = checked_scenario(origin, transcript)
     if transcript.lesson is not None:
         problems = check_schedule(transcript.lesson, scenario, transcript.rounds)

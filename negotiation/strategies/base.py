@@ -57,6 +57,24 @@ class Strategy(ABC):
         return f"{self.name}({args})"
 
 
+class TargetStrategy(Strategy):
+    """A strategy that aims, each round, for a utility `target` along its concession path.
+
+    It offers the furthest package that still gives it the target, and accepts what is at least as
+    good as its own next offer; subclasses say how the target moves.
+    """
+
+    @abstractmethod
+    def target(self, view: GovernmentView, counterpart: str) -> float:
+        """The utility to hold out for this round."""
+
+    def propose(self, view: GovernmentView, counterpart: str, rng: np.random.Generator) -> Offer | None:
+        return offer_at(view, counterpart, self.target(view, counterpart), self.params.duration)
+
+    def respond(self, view: GovernmentView, offer: Offer, rng: np.random.Generator) -> Response:
+        return accept_or_counter(view, offer, self.propose(view, offer.proposer, rng))
+
+
 STRATEGIES: dict[str, type[Strategy]] = {}
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from ..agreements import Action, Offer, Response
-from .base import Moves, Strategy, StrategyParams, accept_or_counter, offer_at, register
+from ..agreements import Action
+from .base import Moves, StrategyParams, TargetStrategy, register
 
 
 class TimeConcessionParams(StrategyParams):
@@ -22,7 +22,7 @@ class TimeConcessionParams(StrategyParams):
 
 
 @register
-class TimeConcession(Strategy):
+class TimeConcession(TargetStrategy):
     """Concede on a time-dependent curve between the best package and the reservation value.
 
     The target is u(t) = best - a(t) (best - reservation), with
@@ -55,11 +55,6 @@ class TimeConcession(Strategy):
         reservation = view.reservation(counterpart)
         return best - alpha * (best - reservation)
 
-    def propose(self, view, counterpart: str, rng: np.random.Generator) -> Offer | None:
-        return offer_at(view, counterpart, self.target(view, counterpart), self.params.duration)
-
-    def respond(self, view, offer: Offer, rng: np.random.Generator) -> Response:
-        return accept_or_counter(view, offer, self.propose(view, offer.proposer, rng))
 
     def act(self, view, rng: np.random.Generator) -> list[Action]:
         moves = Moves(view)

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ..agreements import Action, Offer, Response
 from ..records import Observation
-from .base import Moves, Strategy, StrategyParams, accept_or_counter, offer_at, register
+from .base import Moves, StrategyParams, TargetStrategy, register
 
 
 class TitForTatParams(StrategyParams):
@@ -17,7 +17,7 @@ class TitForTatParams(StrategyParams):
 
 
 @register
-class TitForTat(Strategy):
+class TitForTat(TargetStrategy):
     """Cooperate first, then do what the other side did last.
 
     In talks it opens with a concession of `opening` of its range and then matches the
@@ -57,11 +57,6 @@ class TitForTat(Strategy):
         conceded = self.params.opening * max(0.0, best - reservation) + their
         return best - conceded
 
-    def propose(self, view, counterpart: str, rng: np.random.Generator) -> Offer | None:
-        return offer_at(view, counterpart, self.target(view, counterpart), self.params.duration)
-
-    def respond(self, view, offer: Offer, rng: np.random.Generator) -> Response:
-        return accept_or_counter(view, offer, self.propose(view, offer.proposer, rng))
 
     # -- actions ----------------------------------------------------------------------------
 
