@@ -347,7 +347,11 @@ def read_yaml(path: str | Path, error: type[ScenarioError] = ScenarioError) -> A
     except OSError as exc:
         raise error(origin, f"cannot be read ({exc.strerror})") from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        loader = _StrictLoader(text)  # a SafeLoader: builds plain data only, never Python objects
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
