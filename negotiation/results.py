@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -100,14 +101,21 @@ def summarise(model: TradeTalksModel) -> dict:
     return out
 
 
-def manifest(scenario: Scenario, seed: int, rounds: int, model: TradeTalksModel | None = None, source: str | None = None) -> dict:
-    """What produced a result: enough to reproduce it."""
+@functools.cache
+def _versions() -> dict:
+    """The core dependencies' versions (looked up once a process: each look-up reads package metadata)."""
     versions = {}
     for dist in ("mesa", "numpy", "pydantic", "pyyaml"):
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = None
+    return versions
+
+
+def manifest(scenario: Scenario, seed: int, rounds: int, model: TradeTalksModel | None = None, source: str | None = None) -> dict:
+    """What produced a result: enough to reproduce it."""
+    versions = dict(_versions())
     out = {
         "package": "negotiation",
         "version": __version__,
