@@ -285,3 +285,36 @@ def test_dask_retries_the_runs_of_a_dead_worker(tmp_path):
     assert not job.is_alive()
     assert 4 <= at_kill < 120, "the worker should die mid-sweep"
     assert (tmp_path / "dask" / "runs.parquet").read_bytes() == (tmp_path / "serial" / "runs.parquet").read_bytes()
+
+
+def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(tmp_path):
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    args = [sys.executable, str(ROOT / "run.py"), "batch", str(DEFAULT), "--runs", "40", "--rounds", "6"]
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    proc = subprocess.Popen([*args, "--out", str(tmp_path / "tty")], stdin=slave, stdout=slave, stderr=slave,
+                            close_fds=True)
+    os.close(slave)
+    screen, deadline = b"", time.time() + 120
+    while time.time() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+        elif proc.poll() is not None:
+            break
+    proc.wait(timeout=30)
+    text = screen.decode(errors="replace")
+    assert "40/40" in text and "run/s" in text  # count, rate (and time left, in tqdm's [elapsed<left])
+    piped = cli(*args[2:], "--out", tmp_path / "pipe", cwd=tmp_path)
+    assert piped.returncode == 0 and "run/s" not in piped.stderr and "%|" not in piped.stderr
