@@ -9,11 +9,17 @@ from __future__ import annotations
 import os
 from html import escape
 
-import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
+import warnings
 
-from .dashboard import (
+# Solara warns, as Mesa's module loads, about a hook in Mesa's own ComponentsView: not ours to fix,
+# and it alarms newcomers at every start of the page.
+warnings.filterwarnings("ignore", message=".*ComponentsView: `use_state` found despite early return.*")
+
+import solara  # noqa: E402
+from mesa.visualization import SolaraViz, solara_viz  # noqa: E402
+from mesa.visualization.utils import update_counter  # noqa: E402
+
+from .dashboard import (  # noqa: E402
     DashboardModel,
     SeatBridge,
     scenario_path,
@@ -27,6 +33,22 @@ from .dashboard import (
 )
 
 DEFAULT = os.environ.get("NEGOTIATION_SCENARIO", "june_2025_call")
+
+# Mesa 3.3's SolaraViz gives every card half the page width and a fixed height, which leaves the
+# plot too small to read on a projector and clips the seat's screen. Stack the cards at full width
+# instead (the cards stay draggable and resizable); SolaraViz looks this function up when it lays
+# out a page, so replacing it here changes only this app.
+def _full_width_layout(num_components: int) -> list[dict]:
+    heights = [22, 12] if num_components == 2 else [22] * num_components
+    layout, y = [], 0
+    for i, h in enumerate(heights[:num_components]):
+        layout.append({"i": i, "w": 12, "h": h, "moved": False, "x": 0, "y": y})
+        y += h
+    return layout
+
+
+solara_viz.make_initial_grid_layout = _full_width_layout
+
 
 MODEL_PARAMS = {
     "scenario": {"type": "Select", "value": DEFAULT, "values": list(dict.fromkeys([*shipped_scenarios(), DEFAULT])),
@@ -144,7 +166,7 @@ def SeatView(model):
         with solara.Column(style={"max-height": "520px", "overflow": "auto"}):
             # the newest screenful: the questions come last, as at a terminal
             _html("pre", "\n".join("\n".join(bridge.lines).splitlines()[-34:]),
-                  **{"class": "seat-screen", "style": "font-size: 11px; line-height: 1.3"})
+                  **{"class": "seat-screen", "style": "font-size: 12px; line-height: 1.3; white-space: pre-wrap"})
         if bridge.prompt is not None:
             solara.Text(bridge.prompt.strip(), classes=["seat-prompt"], style={"font-weight": "bold"})
             solara.InputText("Your answer", value=answer, on_value=set_answer, continuous_update=True)

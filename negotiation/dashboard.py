@@ -90,7 +90,8 @@ def figure_png(model: TradeTalksModel) -> bytes:
     """The run so far, drawn like `run.png` (tariffs, controls, utilities, trade and stress)."""
     from .plots import plot_run
 
-    return plot_run(SimpleNamespace(scenario=model.config, rows=model.rows, log=model.log, seed=model.seed), dpi=72, quick=True)
+    view = SimpleNamespace(scenario=model.config, rows=model.rows, log=model.log, seed=model.seed, rounds=model.rounds)
+    return plot_run(view, dpi=72, quick=True)
 
 
 def state_rows(model: TradeTalksModel) -> list[dict]:

@@ -51,8 +51,9 @@ def event_text(model: TradeTalksModel, e: EventSpec) -> str:
         k = model.inst_index[e.instrument]
         return f"{title.rstrip('.')}: {change(model, e.instrument, model.levels[k], e.level)}."
     if e.kind is EventKind.MARKET_SHOCK:
-        direction = "jumps" if e.stress > 0 else "eases"
-        return f"{title.rstrip('.')}: market stress {direction} by {abs(e.stress):.2f}."
+        direction = "adds" if e.stress > 0 else "takes"
+        where = "to" if e.stress > 0 else "from"
+        return f"{title.rstrip('.')}: it {direction} {abs(e.stress):.2f} {where} market stress (which then fades as usual)."
     if e.kind is EventKind.LEADERS_CALL and e.trust:
         return f"{title.rstrip('.')}. Trust between {e.between[0]} and {e.between[1]} rises by {e.trust:.2f}; talks are open."
     if e.kind is EventKind.MEETING:

@@ -72,6 +72,9 @@ def plot_run(result: RunResult, dpi: int = 100, quick: bool = False) -> bytes:
         ax.legend(fontsize=7, loc="upper left" if quick else "best")
         ax.grid(alpha=0.25)
     ax_s.legend(fontsize=7, loc="lower right")
+    last = max(getattr(result, "rounds", 0) or 0, rounds[-1], 1)
+    for ax in axes.flat:
+        ax.set_xlim(0, last)  # the whole game from the start, so a live plot does not rescale each round
     for ax in axes[1]:
         ax.set_xlabel(f"round ({s.calendar.round_days} days each, from {s.calendar.start})")
     fig.suptitle(f"{s.title} (seed {result.seed})")
