@@ -373,7 +373,6 @@ def session_report(end) -> int:
 def cmd_ui(args) -> int:
     import importlib.util
     import os
-    import subprocess
 
     from .dashboard import shipped_scenarios
     from .scenario import load_scenario
@@ -388,10 +387,9 @@ def cmd_ui(args) -> int:
     print(f"Serving the classroom page for {scenario} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
     cmd = [sys.executable, "-m", "solara", "run", "negotiation.app", "--host", "127.0.0.1", "--port", str(args.port),
            "--production", "--no-open"]
-    try:
-        return subprocess.run(cmd, env=env).returncode
-    except KeyboardInterrupt:
-        return 0
+    # Become the server rather than start it as a child: stopping this process then stops the page
+    # (a child left behind would keep the port and the CPU after the parent is terminated).
+    os.execve(sys.executable, cmd, env)
 
 
 def cmd_strategies(args) -> int:
