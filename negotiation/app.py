@@ -51,7 +51,8 @@ solara_viz.make_initial_grid_layout = _full_width_layout
 
 
 MODEL_PARAMS = {
-    "scenario": {"type": "Select", "value": DEFAULT, "values": list(dict.fromkeys([*shipped_scenarios(), DEFAULT])),
+    # `scenario_name`, not `scenario`: Mesa 3.5's SolaraViz passes a `scenario` of its own when it resets a model.
+    "scenario_name": {"type": "Select", "value": DEFAULT, "values": list(dict.fromkeys([*shipped_scenarios(), DEFAULT])),
                  "label": "Scenario"},
     "seed": {"type": "SliderInt", "value": 1, "min": 0, "max": 999, "step": 1, "label": "Seed"},
     "strategy_a": {"type": "Select", "value": "scenario", "values": strategy_choices(), "label": "Seat A (US) strategy"},
@@ -181,7 +182,7 @@ def SeatView(model):
 @solara.component
 def Page():
     # Built inside the component: one model per browser session (a module-level model would be shared).
-    model = solara.use_memo(lambda: DashboardModel(scenario=DEFAULT), dependencies=[])
+    model = solara.use_memo(lambda: DashboardModel(scenario_name=DEFAULT), dependencies=[])
     SolaraViz(
         model,
         components=[(RunPlot, 0), (StoryView, 0), (StateView, 1), (UtilityView, 1), (SeatView, 2)],

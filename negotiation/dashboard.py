@@ -61,7 +61,7 @@ class DashboardModel(TradeTalksModel):
 
     def __init__(
         self,
-        scenario: str = "june_2025_call",
+        scenario_name: str = "june_2025_call",
         seed: int = 1,
         strategy_a: str = "scenario",
         strategy_b: str = "scenario",
@@ -72,9 +72,9 @@ class DashboardModel(TradeTalksModel):
         tariff_elasticity: float | None = None,
         strategies: dict | None = None,
     ):
-        base = load_scenario(scenario_path(scenario))
+        base = load_scenario(scenario_path(scenario_name))
         config = configure(base, leader_weight_a, leader_weight_b, hawkishness_shift_a, hawkishness_shift_b, tariff_elasticity)
-        self.scenario_choice = scenario
+        self.scenario_choice = scenario_name
         chosen = dict(strategies or {})
         for seat, name in zip(config.governments[:2], (strategy_a, strategy_b)):
             if name != "scenario" and seat.name not in chosen:
