@@ -20,6 +20,7 @@ import numpy as np
 
 from .agreements import Action, Offer, Response, ResponseKind
 from .analysis import initial_analysis, run_metrics
+from .briefs import Seat  # a government, or an official within it (here only a leader)
 from .errors import InputError, Problem
 from .model import RatificationRequest, TradeTalksModel
 from .narrative import hide_values, label, level_text
@@ -512,18 +513,6 @@ class Handover(Strategy):
 # ============================================================================ seats
 
 
-@dataclass(frozen=True)
-class Seat:
-    """A seat a person takes at the terminal: a government ('US') or its leader ('US-Trump')."""
-
-    government: str
-    leader: str | None = None
-
-    @property
-    def id(self) -> str:
-        return self.government if self.leader is None else f"{self.government}-{self.leader}"
-
-
 def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> list[Seat]:
     """Resolve seat names; unknown or unplayable ones are input errors naming what can be played."""
     known = {g.name: Seat(g.name) for g in scenario.governments}
@@ -673,8 +662,8 @@ class Session:
         self.seen: dict[str, int] = {}
         self.facts = Facts(scenario)
         seats = find_seats(scenario, record.seats, f"{origin or path}: seats")
-        strategies = {s.government: self.human(s) for s in seats if s.leader is None}
-        ratifiers = {s.government: self.leader(s) for s in seats if s.leader is not None}
+        strategies = {s.government: self.human(s) for s in seats if s.official is None}
+        ratifiers = {s.government: self.leader(s) for s in seats if s.official is not None}
         self.model = TradeTalksModel(scenario, record.seed, rounds=record.rounds, strategies=strategies,
                                      ratifiers=ratifiers)
         self.analyses = {t.pair: initial_analysis(self.model, *t.pair) for t in self.model.talks.values()}
@@ -701,7 +690,7 @@ class Session:
 
         def ratify(request: RatificationRequest) -> bool:
             if at is not None and self.model.round >= at:  # the bot leader votes by its utility
-                value, no_deal = request.values[seat.leader]
+                value, no_deal = request.values[seat.official]
                 return value > no_deal
             return person(request)
 
