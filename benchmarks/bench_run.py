@@ -22,7 +22,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from negotiation.model import TradeTalksModel
+from negotiation.game.model import TradeTalksModel
 from negotiation.scenario import Scenario, load_scenario
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "june_2025_call.yaml"

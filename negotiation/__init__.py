@@ -7,8 +7,8 @@
 
 __version__ = "0.1.0"
 
-from .errors import InputError, ScenarioError  # noqa: E402
-from .scenario import Scenario, load_scenario  # noqa: E402
+from negotiation.common.errors import InputError, ScenarioError  # noqa: E402
+from negotiation.scenario import Scenario, load_scenario  # noqa: E402
 
 __all__ = ["InputError", "Scenario", "ScenarioError", "__version__", "load_scenario", "run", "TradeTalksModel"]
 
@@ -16,11 +16,11 @@ __all__ = ["InputError", "Scenario", "ScenarioError", "__version__", "load_scena
 def __getattr__(name):
     # The model pulls in Mesa (about a second to import); load it only when asked for.
     if name == "run":
-        from .results import run
+        from negotiation.results.result import run
 
         return run
     if name == "TradeTalksModel":
-        from .model import TradeTalksModel
+        from negotiation.game.model import TradeTalksModel
 
         return TradeTalksModel
     raise AttributeError(name)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import InputError
+from negotiation.common.errors import InputError
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = PROJECT / "scenarios" / "june_2025_call.yaml"
@@ -156,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_run(args) -> int:
-    from .results import run, write_run
-    from .scenario import load_scenario
+    from negotiation.results.result import run, write_run
+    from negotiation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     result = run(scenario, seed=args.seed, rounds=args.rounds, source=str(Path(args.scenario).resolve()))
@@ -170,7 +170,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .scenario import load_scenario
+    from negotiation.scenario import load_scenario
 
     failed = 0
     for name in args.files:
@@ -198,7 +198,7 @@ def add_execution_options(p: argparse.ArgumentParser) -> None:
 
 
 def execute_sweep(sweep, args) -> int:
-    from .runner import execute, tqdm_progress
+    from negotiation.experiments.runner import execute, tqdm_progress
 
     backend = args.backend or ("dask" if args.scheduler else "pool" if args.workers > 1 else "serial")
     if args.scheduler and backend != "dask":
@@ -212,7 +212,7 @@ def execute_sweep(sweep, args) -> int:
         outcome = execute(sweep, args.out, backend, args.workers, args.scheduler, args.resume, args.csv, args.chunk,
                           progress=tqdm_progress)
     except KeyboardInterrupt:
-        from .runner import done_chunks
+        from negotiation.experiments.runner import done_chunks
 
         print(f"\ninterrupted: {len(done_chunks(args.out))} chunks are saved in {args.out}/; "
               f"continue with the same command and --resume", file=sys.stderr)
@@ -227,8 +227,8 @@ def execute_sweep(sweep, args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from .scenario import load_scenario
-    from .sweeps import Sweep, SweepSpec
+    from negotiation.scenario import load_scenario
+    from negotiation.experiments.sweeps import Sweep, SweepSpec
 
     scenario = load_scenario(args.scenario)
     spec = SweepSpec(name=f"batch-{scenario.name}", scenario=str(args.scenario), rounds=args.rounds, seed=args.seed,
@@ -237,13 +237,13 @@ def cmd_batch(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    from .sweeps import load_sweep
+    from negotiation.experiments.sweeps import load_sweep
 
     return execute_sweep(load_sweep(args.spec), args)
 
 
 def cmd_analyze(args) -> int:
-    from .sensitivity import analyze
+    from negotiation.experiments.sensitivity import analyze
 
     report = analyze(args.folder)
     print(report.text)
@@ -259,10 +259,11 @@ def progress_bar(total: int, unit: str):
 
 
 def cmd_tournament(args) -> int:
-    from .results import rows_to_csv, write_atomic
-    from .scenario import load_scenario, nearest
-    from .strategies import STRATEGIES
-    from .tournament import heatmap, ranking_text, tournament
+    from negotiation.results.result import rows_to_csv
+    from negotiation.common.files import write_atomic
+    from negotiation.scenario import load_scenario, nearest
+    from negotiation.strategies import STRATEGIES
+    from negotiation.experiments.tournament import heatmap, ranking_text, tournament
 
     paths = list(dict.fromkeys(str(Path(p).resolve()) for p in args.scenarios))  # each scenario once
     scenarios = [load_scenario(path) for path in paths]
@@ -286,7 +287,7 @@ def cmd_tournament(args) -> int:
     write_atomic(folder / "ranking.csv", rows_to_csv(result.ranking))
     for scenario in scenarios:
         write_atomic(folder / f"heatmap-{scenario.name}.png", heatmap(result, scenario))
-    from .results import manifest
+    from negotiation.results.result import manifest
 
     info = {
         "kind": "tournament",
@@ -310,8 +311,8 @@ def cmd_tournament(args) -> int:
 
 
 def cmd_briefs(args) -> int:
-    from .briefs import write_briefs
-    from .scenario import load_scenario
+    from negotiation.teaching.briefs import write_briefs
+    from negotiation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     paths = write_briefs(scenario, args.out)
@@ -322,7 +323,7 @@ def cmd_briefs(args) -> int:
 
 
 def cmd_debrief(args) -> int:
-    from .debrief import write_debrief
+    from negotiation.teaching.debrief import write_debrief
 
     path = write_debrief(args.run_dir, scenario_file=args.scenario)
     print(f"Wrote {path} (open it in a browser; the pictures are also beside it as PNG files)")
@@ -330,7 +331,7 @@ def cmd_debrief(args) -> int:
 
 
 def cmd_play(args) -> int:
-    from .play import resume, start
+    from negotiation.teaching.play import resume, start
 
     if args.resume:
         given = [flag for flag, value in (("SCENARIO", args.scenario), ("--seat", args.seat), ("--seed", args.seed),
@@ -348,7 +349,7 @@ def cmd_play(args) -> int:
 
 
 def cmd_replay(args) -> int:
-    from .play import replay, same_files
+    from negotiation.teaching.play import replay, same_files
 
     end = replay(args.transcript, out=args.out, from_round=args.from_round, bots=args.bots, plot=not args.no_plot)
     code = session_report(end)
@@ -374,8 +375,8 @@ def cmd_ui(args) -> int:
     import importlib.util
     import os
 
-    from .dashboard import shipped_scenarios
-    from .scenario import load_scenario
+    from negotiation.web.dashboard import shipped_scenarios
+    from negotiation.scenario import load_scenario
 
     if importlib.util.find_spec("solara") is None:
         raise InputError("ui", "the page needs the UI packages: pip install -e '.[ui]'")
@@ -385,7 +386,7 @@ def cmd_ui(args) -> int:
         load_scenario(scenario)  # a bad file fails here, with one message, not in the browser
     env = {**os.environ, "NEGOTIATION_SCENARIO": scenario, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     print(f"Serving the classroom page for {scenario} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
-    cmd = [sys.executable, "-m", "solara", "run", "negotiation.app", "--host", "127.0.0.1", "--port", str(args.port),
+    cmd = [sys.executable, "-m", "solara", "run", "negotiation.web.app", "--host", "127.0.0.1", "--port", str(args.port),
            "--production", "--no-open"]
     # Become the server rather than start it as a child: stopping this process then stops the page
     # (a child left behind would keep the port and the CPU after the parent is terminated).
@@ -393,7 +394,7 @@ def cmd_ui(args) -> int:
 
 
 def cmd_strategies(args) -> int:
-    from .strategies import STRATEGIES
+    from negotiation.strategies import STRATEGIES
 
     for name, cls in sorted(STRATEGIES.items()):
         traits = [
@@ -412,11 +413,11 @@ def cmd_strategies(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .scenario import json_schema
+    from negotiation.scenario import json_schema
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     if args.out:
-        from .results import write_atomic
+        from negotiation.common.files import write_atomic
 
         write_atomic(args.out, text)
         print(f"wrote {args.out}")
@@ -430,8 +431,8 @@ def cmd_schema(args) -> int:
 
 def summary_text(result) -> str:
     """A few lines a teacher can read out: what happened, where things ended, who gained."""
-    from .narrative import label, level_text
-    from .records import LogKind
+    from negotiation.story.render import label, level_text
+    from negotiation.game.records import LogKind
 
     s, summ = result.scenario, result.summary
     first, last = result.rows[0], result.rows[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from negotiation.analysis import (
+from negotiation.game.bargaining import (
     distance_to_frontier,
     individually_rational,
     kalai_smorodinsky_point,
@@ -13,7 +13,7 @@ from negotiation.analysis import (
     pair_analysis,
     pareto_frontier,
 )
-from negotiation.model import TradeTalksModel
+from negotiation.game.model import TradeTalksModel
 from negotiation.results import run
 
 X = np.linspace(0, 1, 1001)  # one issue: the share of a pie going to B

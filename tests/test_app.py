@@ -79,7 +79,7 @@ ANSWERS = ["p", "10", "0", "0", "2", "1", "", "y"]  # US offers a package in rou
 
 def terminal_reference(tmp_path, last: str) -> list[str]:
     """The same answers at the terminal (play.py), in-process: what the rules say should happen."""
-    from negotiation import play
+    from negotiation.teaching import play
     from conftest import DEFAULT
 
     answers = iter(ANSWERS + [last])

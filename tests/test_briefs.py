@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from conftest import DEFAULT, SCENARIOS
-from negotiation import briefs
-from negotiation.briefs import (
+from negotiation.teaching import briefs
+from negotiation.teaching.briefs import (
     Briefing,
     brief,
     markdown_to_html,
@@ -18,8 +18,8 @@ from negotiation.briefs import (
     seats,
     write_briefs,
 )
-from negotiation.errors import InputError
-from negotiation.narrative import label
+from negotiation.common.errors import InputError
+from negotiation.story.render import label
 from negotiation.scenario import load_scenario, parse_scenario, read_yaml
 
 SECTIONS = (

@@ -11,10 +11,10 @@ import shutil
 import pytest
 
 from conftest import DEFAULT, SCENARIOS
-from negotiation.analysis import initial_analysis
-from negotiation.debrief import REPORT, SECTIONS, build_debrief, write_debrief
-from negotiation.errors import InputError
-from negotiation.model import TradeTalksModel
+from negotiation.game.bargaining import initial_analysis
+from negotiation.teaching.debrief import REPORT, SECTIONS, build_debrief, write_debrief
+from negotiation.common.errors import InputError
+from negotiation.game.model import TradeTalksModel
 from negotiation.results import run, write_run
 from negotiation.scenario import load_scenario
 from negotiation.strategies import make_strategy

@@ -7,9 +7,9 @@ import pytest
 
 from conftest import official
 
-from negotiation.economy import IND, Economy, EconomyParams
-from negotiation.instruments import Indicator
-from negotiation.preferences import Preferences
+from negotiation.game.economy import IND, Economy, EconomyParams
+from negotiation.scenario.vocabulary import Indicator
+from negotiation.game.preferences import Preferences
 from negotiation.scenario import parse_scenario
 
 

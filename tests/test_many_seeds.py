@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import SCENARIOS
-from negotiation.model import TradeTalksModel
-from negotiation.records import LogKind
+from negotiation.game.model import TradeTalksModel
+from negotiation.game.records import LogKind
 from negotiation.scenario import load_scenario
 
 pytestmark = pytest.mark.slow

@@ -7,9 +7,10 @@ import pytest
 
 from conftest import official
 
-from negotiation.agreements import AgreementStatus, Offer, Response
-from negotiation.model import TradeTalksModel
-from negotiation.records import LogKind
+from negotiation.strategies.moves import Offer, Response
+from negotiation.game.agreements import AgreementStatus
+from negotiation.game.model import TradeTalksModel
+from negotiation.game.records import LogKind
 from negotiation.scenario import parse_scenario
 from negotiation.strategies import Strategy
 
@@ -103,7 +104,7 @@ def test_an_escalation_under_an_agreement_is_an_overt_violation(tiny_data):
         name = "raise"
 
         def act(self, view, rng):
-            from negotiation.agreements import Action
+            from negotiation.strategies.moves import Action
 
             return [Action("a_tariff_b", 30.0, "test")] if view.round == 2 else []
 
@@ -232,7 +233,7 @@ def test_three_governments_negotiate_in_pairs(tiny_data):
 
 def test_an_open_breach_is_one_grievance_not_two(tiny_data):
     """Escalating past a commitment is answered once by tit for tat, not as an escalation and a violation."""
-    from negotiation.agreements import Action
+    from negotiation.strategies.moves import Action
 
     s = truce(tiny_data, expires_round=9)
 

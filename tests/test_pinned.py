@@ -65,7 +65,7 @@ def test_printed_summary_is_pinned(path):
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_briefs_markdown_is_pinned(path, tmp_path):
-    from negotiation.briefs import write_briefs
+    from negotiation.teaching.briefs import write_briefs
     from negotiation.scenario import load_scenario
 
     written = write_briefs(load_scenario(path), tmp_path)
@@ -112,7 +112,7 @@ def text_content(html: str) -> str:
 
 
 def test_debrief_text_is_pinned(tmp_path):
-    from negotiation.debrief import write_debrief
+    from negotiation.teaching.debrief import write_debrief
 
     name, seed = DEBRIEF_RUN
     folder = write(ROOT / "scenarios" / f"{name}.yaml", seed, tmp_path)

@@ -23,11 +23,11 @@ import pytest
 
 from conftest import DEFAULT, ROOT
 from negotiation.cli import main
-from negotiation.debrief import read_run
-from negotiation.errors import InputError
-from negotiation.model import TradeTalksModel
-from negotiation.play import HumanSeat, replay, resume, start, visible
-from negotiation.records import LogEntry, LogKind
+from negotiation.teaching.debrief import read_run
+from negotiation.common.errors import InputError
+from negotiation.game.model import TradeTalksModel
+from negotiation.teaching.play import HumanSeat, replay, resume, start, visible
+from negotiation.game.records import LogEntry, LogKind
 
 RUN_FILES = ("rounds.csv", "log.csv", "story.md", "summary.json")
 
@@ -449,7 +449,7 @@ def test_play_in_a_real_terminal_then_ctrl_c_and_resume(tmp_path):
 
 def test_open_information_shows_the_other_sides_values(tmp_path):
     """A class may choose to play with every side's values in view (the bargaining models' assumption)."""
-    from negotiation import play as game
+    from negotiation.teaching import play as game
 
     p = Player(**DEAL)
     end = game.start(DEFAULT, ["US"], seed=1, rounds=3, out=tmp_path, ask=p.ask, say=p.say, plot=False,

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DEFAULT
-from negotiation.model import TradeTalksModel
-from negotiation.records import LogKind
+from negotiation.game.model import TradeTalksModel
+from negotiation.game.records import LogKind
 from negotiation.scenario import parse_scenario
 
 RAW = yaml.safe_load(DEFAULT.read_text())

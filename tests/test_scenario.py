@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import DEFAULT, ROOT, SCENARIOS
-from negotiation.errors import ScenarioError
+from negotiation.common.errors import ScenarioError
 from negotiation.scenario import Scenario, json_schema, load_scenario, parse_scenario
 
 

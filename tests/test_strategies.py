@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from negotiation.agreements import Action, Offer, Response, ResponseKind
-from negotiation.model import TradeTalksModel
-from negotiation.records import LogKind
+from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
+from negotiation.game.model import TradeTalksModel
+from negotiation.game.records import LogKind
 from negotiation.strategies import STRATEGIES, Strategy, make_strategy
 
 
@@ -183,7 +183,7 @@ def test_no_strategy_accepts_an_offer_below_its_reservation(name, default_scenar
     m = TradeTalksModel(default_scenario, 0)
     strategy = make_strategy(name, {})
     view = m.governments["China"].view
-    from negotiation.analysis import pair_analysis
+    from negotiation.game.bargaining import pair_analysis
 
     packages = pair_analysis(m, "US", "China").packages[::97]  # 148 packages spread over the whole grid
     reservation = view.reservation("US")

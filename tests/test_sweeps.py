@@ -12,9 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import DEFAULT, ROOT
-from negotiation.errors import InputError
-from negotiation.runner import execute, read_runs
-from negotiation.sweeps import Method, SweepError, SweepSpec, design_points, expected_points, load_sweep, unit_sample
+from negotiation.common.errors import InputError
+from negotiation.experiments.runner import execute, read_runs
+from negotiation.experiments.sweeps import Method, SweepError, SweepSpec, design_points, expected_points, load_sweep, unit_sample
 
 SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
 
@@ -150,7 +150,7 @@ def test_dask_gives_the_same_table(tmp_path):
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
-    import negotiation.results as results
+    import negotiation.results.result as results
 
     real = results.run
 
@@ -159,7 +159,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
             raise RuntimeError("boom")
         return real(scenario, seed, **kw)
 
-    from negotiation.runner import replicate_seeds
+    from negotiation.experiments.runner import replicate_seeds
 
     real_seeds = replicate_seeds(3, 3)
     monkeypatch.setattr(results, "run", flaky)
@@ -250,7 +250,7 @@ metrics: [agreement_reached, agreement_in_force_at_end, lapses, escalations_US, 
 """
     sweep = load_sweep(write_sweep(tmp_path, body))
     execute(sweep, tmp_path / "m", "serial", 1)
-    from negotiation.sensitivity import analyze
+    from negotiation.experiments.sensitivity import analyze
 
     report = analyze(tmp_path / "m")
     assert "design morris" in report.text

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from negotiation.tournament import rank, replicate_seeds, tournament
+from negotiation.experiments.tournament import rank, replicate_seeds, tournament
 
 PAIR = ("hard_line", "tit_for_tat")
 

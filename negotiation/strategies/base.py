@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..agreements import Action, Offer, Response, ResponseKind
+from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..view import GovernmentView
+    from negotiation.game.view import GovernmentView
 
 
 class StrategyParams(BaseModel):

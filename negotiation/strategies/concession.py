@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from ..agreements import Action
+from negotiation.strategies.moves import Action
 from .base import Moves, StrategyParams, TargetStrategy, register
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from ..agreements import Action, Offer, Response, ResponseKind
+from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
 from .base import Moves, Strategy, StrategyParams, register
 
 

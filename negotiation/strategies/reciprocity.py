@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from ..agreements import Action, Offer, Response
-from ..records import Observation
+from negotiation.strategies.moves import Action, Offer, Response
+from negotiation.strategies.moves import Observation
 from .base import Moves, StrategyParams, TargetStrategy, register
 
 

@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import PairAnalysis, individually_rational, pair_analysis
-from .errors import InputError
-from .model import TradeTalksModel
-from .narrative import label, level_text
-from .plots import plt
-from .results import RunResult, run, write_atomic
-from .scenario import Scenario, load_scenario
+from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
+from negotiation.common.errors import InputError
+from negotiation.game.model import TradeTalksModel
+from negotiation.story.render import label, level_text
+from negotiation.results.plots import plt
+from negotiation.results.result import RunResult, run
+from negotiation.common.files import write_atomic
+from negotiation.scenario import Scenario, load_scenario
 
 REPORT = "debrief.html"
 SECTIONS = (

@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import InputError, Problem
-from .results import write_atomic
-from .scenario import Scenario, load_scenario, nearest, read_yaml, validate_mapping
+from negotiation.common.errors import InputError, Problem
+from negotiation.common.files import write_atomic
+from negotiation.scenario import Scenario, load_scenario, nearest, read_yaml, validate_mapping
 
 TRANSCRIPT = "transcript.json"
 INSTRUCTOR = "(instructor)"  # the seat name of the instructor's answers (not a valid government name)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .results import run
-from .scenario import Scenario
-from .strategies import STRATEGIES, make_strategy
+from negotiation.results.result import run
+from negotiation.scenario import Scenario
+from negotiation.strategies import STRATEGIES, make_strategy
 
 RUN_COLUMNS = [
     "scenario", "seat_a", "seat_b", "strategy_a", "strategy_b", "replicate", "seed",
@@ -192,7 +192,7 @@ def heatmap(result: TournamentResult, scenario: Scenario) -> bytes:
     """Two panels: each seat's mean utility for every pairing, with the agreement rate in each cell."""
     import io
 
-    from .plots import plt
+    from negotiation.results.plots import plt
 
     names = result.strategies
     cells = {(p["strategy_a"], p["strategy_b"]): p for p in result.pairings if p["scenario"] == scenario.name}

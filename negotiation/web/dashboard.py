@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from .model import TradeTalksModel
-from .narrative import label, level_text
-from .scenario import Role, Scenario, load_scenario, parse_scenario
-from .strategies import STRATEGIES, make_strategy
+from negotiation.game.model import TradeTalksModel
+from negotiation.story.render import label, level_text
+from negotiation.scenario import Role, Scenario, load_scenario, parse_scenario
+from negotiation.strategies import STRATEGIES, make_strategy
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def shipped_scenarios() -> dict[str, Path]:
@@ -88,7 +88,7 @@ def strategy_choices() -> list[str]:
 
 def figure_png(model: TradeTalksModel) -> bytes:
     """The run so far, drawn like `run.png` (tariffs, controls, utilities, trade and stress)."""
-    from .plots import plot_run
+    from negotiation.results.plots import plot_run
 
     view = SimpleNamespace(scenario=model.config, rows=model.rows, log=model.log, seed=model.seed, rounds=model.rounds)
     return plot_run(view, dpi=72, quick=True)
@@ -105,7 +105,7 @@ def state_rows(model: TradeTalksModel) -> list[dict]:
 
 
 def agreement_rows(model: TradeTalksModel) -> list[dict]:
-    from .narrative import date
+    from negotiation.story.render import date
 
     return [
         {"agreement": a.name.replace("_", " "), "between": " and ".join(a.parties),
@@ -180,8 +180,8 @@ class SeatBridge:
 
     def play(self, scenario_file: str, seat: str, seed: int, out: str | Path) -> None:
         """Run a whole session (in the game's thread); keep how it ended."""
-        from . import play
-        from .errors import InputError
+        from negotiation.teaching import play
+        from negotiation.common.errors import InputError
 
         try:
             self.end = play.start(scenario_file, [seat], seed=seed, out=out, ask=self.ask, say=self.say)

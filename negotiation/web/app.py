@@ -19,18 +19,7 @@ import solara  # noqa: E402
 from mesa.visualization import SolaraViz, solara_viz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
-from .dashboard import (  # noqa: E402
-    DashboardModel,
-    SeatBridge,
-    scenario_path,
-    agreement_rows,
-    figure_png,
-    shipped_scenarios,
-    state_rows,
-    story_lines,
-    strategy_choices,
-    utilities_now,
-)
+from negotiation.web.dashboard import DashboardModel, SeatBridge, scenario_path, agreement_rows, figure_png, shipped_scenarios, state_rows, story_lines, strategy_choices, utilities_now
 
 DEFAULT = os.environ.get("NEGOTIATION_SCENARIO", "june_2025_call")
 

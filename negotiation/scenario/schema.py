@@ -20,8 +20,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import InputError, Problem, ScenarioError
-from .instruments import UNITS, Indicator, InstrumentKind
+from negotiation.common.errors import InputError, Problem, ScenarioError
+from negotiation.scenario.vocabulary import UNITS, Indicator, InstrumentKind
 
 SCHEMA_VERSION = 1
 MAX_GRID = 1000  # steps per instrument: offers and the bargaining analysis walk the grid
@@ -426,7 +426,7 @@ def nearest(name: str, known: list[str] | tuple[str, ...]) -> str:
 
 def check_references(s: Scenario) -> list[Problem]:
     """Cross-field checks pydantic cannot do alone: names resolve, values lie within bounds."""
-    from .strategies import STRATEGIES  # late import: strategies import scenario types
+    from negotiation.strategies import STRATEGIES  # late import: strategies import scenario types
 
     problems: list[Problem] = []
     add = lambda path, msg: problems.append(Problem(path, msg))  # noqa: E731

@@ -10,11 +10,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .narrative import label  # noqa: E402
-from .records import LogKind  # noqa: E402
+from negotiation.story.render import label  # noqa: E402
+from negotiation.game.records import LogKind  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .results import RunResult
+    from negotiation.results.result import RunResult
 
 MARKS = {
     LogKind.AGREEMENT: ("tab:green", "agreement"),

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError, Problem
-from .model import TradeTalksModel
-from .narrative import label, level_text
-from .offers import best_package
-from .scenario import EventKind, ExpiryRule, OfficialSpec, Role, Scenario, Statement, nearest
+from negotiation.common.errors import InputError, Problem
+from negotiation.game.model import TradeTalksModel
+from negotiation.story.render import label, level_text
+from negotiation.game.packages import best_package
+from negotiation.scenario import EventKind, ExpiryRule, OfficialSpec, Role, Scenario, Statement, nearest
 
 # --------------------------------------------------------------------------- words
 

@@ -20,8 +20,8 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import InputError, Problem
-from .scenario import Scenario, load_scenario, nearest, parse_scenario, read_yaml, validate_mapping
+from negotiation.common.errors import InputError, Problem
+from negotiation.scenario import Scenario, load_scenario, nearest, parse_scenario, read_yaml, validate_mapping
 
 
 class SweepError(InputError):
@@ -128,7 +128,7 @@ def resolve(data: dict, path: str) -> tuple[dict, str]:
         last = k == len(parts) - 1
         if last and selector is None:
             if isinstance(node, dict) and key not in node and where.endswith("strategy.params"):
-                from .strategies import STRATEGIES
+                from negotiation.strategies import STRATEGIES
 
                 strategy = STRATEGIES.get(data_strategy_name(data, parts))
                 fields = sorted(strategy.Params.model_fields) if strategy else []
@@ -287,7 +287,7 @@ def check_sweep(sweep: Sweep) -> list[Problem]:
                 problems.append(Problem(f"parameters[{i}]", f"at {p.path} = {value!r} the scenario is invalid: {detail}"))
                 break
     if sweep.spec.metrics is not None:
-        from .results import run
+        from negotiation.results.result import run
 
         known = list(run(sweep.base.with_rounds(1), seed=0).summary)
         for k, name in enumerate(sweep.spec.metrics):

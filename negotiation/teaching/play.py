@@ -18,17 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
-from .agreements import Action, Offer, Response, ResponseKind
-from .analysis import initial_analysis, run_metrics
-from .briefs import Seat  # a government, or an official within it (here only a leader)
-from .errors import InputError, Problem
-from .model import RatificationRequest, TradeTalksModel
-from .narrative import hide_values, label, level_text
-from .records import LogEntry, LogKind, ObservationKind
-from .results import RunResult, manifest, summarise, write_run
-from .scenario import Role, Scenario, load_scenario, nearest
-from .strategies import Strategy, make_strategy
-from .transcript import INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, load_lesson, load_transcript
+from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
+from negotiation.game.bargaining import initial_analysis, run_metrics
+from negotiation.teaching.briefs import Seat  # a government, or an official within it (here only a leader)
+from negotiation.common.errors import InputError, Problem
+from negotiation.game.model import RatificationRequest, TradeTalksModel
+from negotiation.story.render import hide_values, label, level_text
+from negotiation.game.records import LogEntry, LogKind
+from negotiation.strategies.moves import ObservationKind
+from negotiation.results.result import RunResult, manifest, summarise, write_run
+from negotiation.scenario import Role, Scenario, load_scenario, nearest
+from negotiation.strategies import Strategy, make_strategy
+from negotiation.teaching.transcript import INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, load_lesson, load_transcript
 
 QUIT_WORDS = ("quit", "exit")
 WIDTH = 100

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .instruments import INDICATORS, Indicator, InstrumentKind
-from .scenario import Scenario
+from negotiation.scenario.vocabulary import INDICATORS, Indicator, InstrumentKind
+from negotiation.scenario import Scenario
 
 IND = {ind: k for k, ind in enumerate(INDICATORS)}
 

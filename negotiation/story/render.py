@@ -6,13 +6,14 @@ import re
 
 from typing import TYPE_CHECKING
 
-from .agreements import Action, ActionKind, Agreement, Offer
-from .instruments import describe_level
-from .records import LogEntry, LogKind
-from .scenario import EventKind, EventSpec, InstrumentSpec, Scenario
+from negotiation.strategies.moves import Action, ActionKind, Offer
+from negotiation.game.agreements import Agreement
+from negotiation.scenario.vocabulary import describe_level
+from negotiation.game.records import LogEntry, LogKind
+from negotiation.scenario import EventKind, EventSpec, InstrumentSpec, Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import Ratification, TradeTalksModel
+    from negotiation.game.model import Ratification, TradeTalksModel
 
 KIND_WORDS = {
     "tariff": "tariff",

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__, narrative
-from .analysis import initial_analysis, run_metrics
-from .agreements import AgreementStatus
-from .model import TradeTalksModel
-from .records import LogEntry, LogKind
-from .scenario import Scenario
-from .strategies import Strategy
+from negotiation import __version__
+from negotiation.story import render as narrative
+from negotiation.game.bargaining import initial_analysis, run_metrics
+from negotiation.game.agreements import AgreementStatus
+from negotiation.game.model import TradeTalksModel
+from negotiation.game.records import LogEntry, LogKind
+from negotiation.scenario import Scenario
+from negotiation.strategies import Strategy
 
 
 @dataclass(frozen=True)
@@ -153,24 +154,7 @@ def log_to_csv(log: list[LogEntry], scenario: Scenario) -> str:
         writer.writerow([e.round, scenario.date_of(max(e.round, 1)).isoformat(), e.kind.value, e.actor or "", e.text, data])
     return buf.getvalue()
 
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file whole or not at all: a crash never leaves a half-written result."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8", "newline": ""})) as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; results are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from negotiation.common.files import write_atomic  # noqa: E402  (re-exported)
 
 
 def write_run(result: RunResult, out_dir: str | Path, plot: bool = True) -> Path:
@@ -182,7 +166,7 @@ def write_run(result: RunResult, out_dir: str | Path, plot: bool = True) -> Path
     write_atomic(out / "summary.json", json.dumps(result.summary, indent=2) + "\n")
     write_atomic(out / "manifest.json", json.dumps(result.manifest, indent=2) + "\n")
     if plot:
-        from .plots import plot_run
+        from negotiation.results.plots import plot_run
 
         write_atomic(out / "run.png", plot_run(result))
     else:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .instruments import INDICATORS
-from .scenario import Scenario
+from negotiation.scenario.vocabulary import INDICATORS
+from negotiation.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .agreements import Agreement, Offer
-from .records import Observation
+from negotiation.game.agreements import Agreement
+from negotiation.strategies.moves import Offer
+from negotiation.strategies.moves import Observation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import TradeTalksModel
+    from negotiation.game.model import TradeTalksModel
 
 
 class GovernmentView:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
-from .results import write_atomic
+from negotiation.common.errors import InputError
+from negotiation.common.files import write_atomic
 
 OUTCOMES = {
     "deal": ("agreement reached", lambda df: df["agreement_reached"].astype(float) if "agreement_reached" in df else None),
@@ -48,7 +48,7 @@ def load(folder: Path):
     manifest_path = folder / "manifest.json"
     if not manifest_path.exists():
         raise InputError(str(folder), "no manifest.json here: not a sweep or batch folder")
-    from .runner import read_runs
+    from negotiation.experiments.runner import read_runs
 
     return json.loads(manifest_path.read_text()), read_runs(folder)
 
@@ -84,7 +84,7 @@ def _is_number(series) -> bool:
 
 def indices(manifest: dict, points, params: list[str]) -> dict[str, list[dict]]:
     """For each outcome, one row per parameter with the design's importance measure."""
-    from .sweeps import Method, SweepSpec, salib_problem, unit_sample
+    from negotiation.experiments.sweeps import Method, SweepSpec, salib_problem, unit_sample
 
     spec = SweepSpec.model_validate(manifest["spec"])
     method = spec.design.method
@@ -171,7 +171,7 @@ def describe(outcome: str, rows: list[dict], points) -> str:
 def plot_outcomes(points, params: list[str]) -> bytes:
     import io
 
-    from .plots import plt
+    from negotiation.results.plots import plt
 
     outcomes = [o for o in OUTCOMES if o in points]
     fig, axes = plt.subplots(len(outcomes), len(params), figsize=(3.2 * len(params), 2.6 * len(outcomes)), squeeze=False)
@@ -201,7 +201,7 @@ def plot_agreement_map(points, params: list[str], outcome: str = "deal") -> byte
     """Agreement probability over the first two parameters (binned into an 8 x 8 grid if not a grid design)."""
     import io
 
-    from .plots import plt
+    from negotiation.results.plots import plt
 
     x, y, z = _numeric(points[params[0]]), _numeric(points[params[1]]), points[outcome].to_numpy(dtype=float)
     xs, ys = np.unique(x), np.unique(y)

@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
-from .errors import InputError
-from .sweeps import Sweep
+from negotiation import __version__
+from negotiation.common.errors import InputError
+from negotiation.experiments.sweeps import Sweep
 
 PARTS = "parts"
 ROUND_PARTS = "round_parts"
@@ -51,7 +51,7 @@ class Chunk:
     @property
     def analyse(self) -> bool:
         """Value the bargaining problem only if a kept metric needs it (it costs a few runs' time per point)."""
-        from .analysis import METRICS
+        from negotiation.game.bargaining import METRICS
 
         return self.metrics is None or any(m.startswith(METRICS) for m in self.metrics)
 
@@ -75,9 +75,9 @@ def plan(sweep: Sweep, chunk_size: int) -> list[Chunk]:
 
 def run_chunk(chunk: Chunk) -> tuple[int, list[dict], list[dict]]:
     """Play a chunk's runs (in a worker): one summary row per run, and per-round rows if asked."""
-    from .results import run
-    from .scenario import parse_scenario
-    from .sweeps import apply
+    from negotiation.results.result import run
+    from negotiation.scenario import parse_scenario
+    from negotiation.experiments.sweeps import apply
 
     rows, round_rows = [], []
     cache: tuple[str, Any] | None = None
@@ -117,7 +117,7 @@ def pool(chunks: list[Chunk], workers: int) -> Iterator[tuple[int, list[dict], l
 
     # forkserver with the package preloaded: workers start fast, without forking this process's threads.
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["negotiation.runner", "negotiation.results"])
+    ctx.set_forkserver_preload(["negotiation.experiments.runner", "negotiation.results"])
     todo = iter(chunks)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
         running = set()
@@ -316,7 +316,7 @@ def execute(
     chunk_size = chunk_size or default_chunk_size(total)
     manifest = sweep_manifest(sweep, chunk_size, total)
     out.mkdir(parents=True, exist_ok=True)
-    from .results import write_atomic
+    from negotiation.common.files import write_atomic
 
     write_atomic(manifest_path, json.dumps(manifest, indent=2) + "\n")
 

@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from . import narrative
-from .agents import Government, Official
-from .agreements import Action, ActionKind, Agreement, AgreementStatus, Offer, ResponseKind
-from .economy import Economy, EconomyParams
-from .offers import concession_path, grid
-from .preferences import Preferences
-from .records import LogEntry, LogKind, Observation, ObservationKind
-from .scenario import EventKind, EventSpec, ExpiryRule, Scenario
-from .strategies import Strategy, make_strategy
+from negotiation.story import render as narrative
+from negotiation.game.agents import Government, Official
+from negotiation.strategies.moves import Action, ActionKind, Offer, ResponseKind
+from negotiation.game.agreements import Agreement, AgreementStatus
+from negotiation.game.economy import Economy, EconomyParams
+from negotiation.game.packages import concession_path, grid
+from negotiation.game.preferences import Preferences
+from negotiation.game.records import LogEntry, LogKind
+from negotiation.strategies.moves import Observation, ObservationKind
+from negotiation.scenario import EventKind, EventSpec, ExpiryRule, Scenario
+from negotiation.strategies import Strategy, make_strategy
 
 
 @dataclass

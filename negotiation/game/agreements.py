@@ -1,61 +1,11 @@
-"""Offers, responses, agreements in force and unilateral actions: the moves of the game."""
+"""Agreements in force: their commitments, expiry and record of compliance."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .scenario import ExpiryRule
-
-
-@dataclass(frozen=True)
-class Offer:
-    """A package of target levels for instruments of both sides, with a duration in rounds."""
-
-    proposer: str
-    responder: str
-    terms: tuple[tuple[str, float], ...]  # (instrument, level), in the scenario's instrument order
-    duration: int
-    round: int = 0  # when it was made
-
-    @property
-    def levels(self) -> dict[str, float]:
-        return dict(self.terms)
-
-
-class ResponseKind(str, Enum):
-    ACCEPT = "accept"
-    REJECT = "reject"
-    COUNTER = "counter"
-
-
-@dataclass(frozen=True)
-class Response:
-    kind: ResponseKind
-    counter: Offer | None = None
-
-    @classmethod
-    def accept(cls) -> Response:
-        return cls(ResponseKind.ACCEPT)
-
-    @classmethod
-    def reject(cls) -> Response:
-        return cls(ResponseKind.REJECT)
-
-
-class ActionKind(str, Enum):
-    ESCALATE = "escalate"
-    DEESCALATE = "de-escalate"
-    HOLD = "hold"
-
-
-@dataclass(frozen=True)
-class Action:
-    """A unilateral move: set one of the government's own instruments to a new level."""
-
-    instrument: str
-    level: float
-    reason: str = ""
+from negotiation.scenario import ExpiryRule
 
 
 class AgreementStatus(str, Enum):

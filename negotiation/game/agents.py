@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from .scenario import GovernmentSpec, OfficialSpec, Role
-from .strategies import Strategy
-from .view import GovernmentView
+from negotiation.scenario import GovernmentSpec, OfficialSpec, Role
+from negotiation.strategies import Strategy
+from negotiation.game.view import GovernmentView
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import TradeTalksModel
+    from negotiation.game.model import TradeTalksModel
 
 
 class Official(mesa.Agent):

@@ -1,0 +1,1 @@
+"""Shared plumbing below every layer: user errors, safe file writing."""

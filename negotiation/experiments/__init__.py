@@ -1,0 +1,1 @@
+"""Experiments: batches and sweeps on one machine or a cluster, sensitivity analysis, tournaments."""

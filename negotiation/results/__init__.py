@@ -1,0 +1,5 @@
+"""What a run produces: the result record (per-round table, summary, log, manifest) and its files."""
+
+from negotiation.results.result import RunResult, log_to_csv, manifest, rows_to_csv, run, summarise, write_atomic, write_run
+
+__all__ = ["RunResult", "log_to_csv", "manifest", "rows_to_csv", "run", "summarise", "write_atomic", "write_run"]

@@ -1,0 +1,1 @@
+"""The classroom: role briefs, playing a seat at the terminal, transcripts and replays, the debrief."""

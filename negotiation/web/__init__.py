@@ -1,0 +1,1 @@
+"""The classroom page in the browser (Mesa SolaraViz) and its headless helpers."""
