@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_run(args) -> int:
-    from negotiation.results.result import run, write_run
+    from negotiation.results import run, write_run
     from negotiation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
@@ -259,7 +259,7 @@ def progress_bar(total: int, unit: str):
 
 
 def cmd_tournament(args) -> int:
-    from negotiation.results.result import rows_to_csv
+    from negotiation.results import rows_to_csv
     from negotiation.common.files import write_atomic
     from negotiation.scenario import load_scenario, nearest
     from negotiation.strategies import STRATEGIES
@@ -287,7 +287,7 @@ def cmd_tournament(args) -> int:
     write_atomic(folder / "ranking.csv", rows_to_csv(result.ranking))
     for scenario in scenarios:
         write_atomic(folder / f"heatmap-{scenario.name}.png", heatmap(result, scenario))
-    from negotiation.results.result import manifest
+    from negotiation.results import manifest
 
     info = {
         "kind": "tournament",
@@ -431,8 +431,8 @@ def cmd_schema(args) -> int:
 
 def summary_text(result) -> str:
     """A few lines a teacher can read out: what happened, where things ended, who gained."""
-    from negotiation.story.render import label, level_text
     from negotiation.game.records import LogKind
+    from negotiation.story import label, level_text, sentence
 
     s, summ = result.scenario, result.summary
     first, last = result.rows[0], result.rows[-1]
@@ -442,7 +442,7 @@ def summary_text(result) -> str:
                                                     LogKind.VIOLATION)
                 or (e.kind is LogKind.RATIFICATION and not e.data.get("ratified", True))]
     for e in headline[:14]:
-        lines.append(f"  round {e.round:>2}: {e.text}")
+        lines.append(f"  round {e.round:>2}: {sentence(e, s)}")
     if len(headline) > 14:
         lines.append(f"  ... and {len(headline) - 14} more (see story.md)")
     if not headline:

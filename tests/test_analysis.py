@@ -59,7 +59,7 @@ def test_pair_analysis_of_the_tiny_scenario(tiny):
     m = TradeTalksModel(tiny, seed=0)
     pa = pair_analysis(m, "A", "B")
     assert len(pa.ua) == 11 * 11  # two tariffs, 0..100 in steps of 10
-    assert pa.da == pytest.approx(m.reservation("A", "B"))
+    assert pa.da == pytest.approx(m.values.reservation("A", "B"))
     frontier = set(map(tuple, pa.packages[pa.frontier]))
     # each side wants its counterpart's tariff at 0; a package with b_tariff_a > 0 and a_tariff_b > 20 is dominated
     assert (50.0, 50.0) not in frontier

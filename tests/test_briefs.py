@@ -19,7 +19,7 @@ from negotiation.teaching.briefs import (
     write_briefs,
 )
 from negotiation.common.errors import InputError
-from negotiation.story.render import label
+from negotiation.story import label
 from negotiation.scenario import load_scenario, parse_scenario, read_yaml
 
 SECTIONS = (
@@ -121,7 +121,7 @@ def test_the_walk_away_value_is_the_models_reservation_value(written):
     for g in scenario.governments:
         text = (out / f"{g.name}.md").read_text()
         for h in b.counterparts(g.name):
-            value = b.model.reservation(g.name, h)
+            value = b.model.values.reservation(g.name, h)
             assert f"No deal with {'the ' if h.isupper() else ''}{h} is worth {value:.3f} to you" in text
 
 
@@ -174,14 +174,14 @@ def test_the_leaders_red_line_holds_in_the_model(default_briefs):
     scenario, _ = default_briefs
     b = Briefing(scenario)
     m = b.model
-    idx = m.pair_instruments("US", "China")
+    idx = m.values.pair_instruments("US", "China")
     grids = [m.grids[k] for k in idx]
     rows = np.array(np.meshgrid(*grids, indexing="ij")).reshape(len(idx), -1).T
     packages = np.repeat(m.levels[None, :], len(rows), axis=0)
     packages[:, idx] = rows
     trump = next(k for k, o in enumerate(scenario.officials) if o.name == "Trump")
-    utility = m.package_utilities(packages)[0][:, trump]
-    no_deal = m.package_utilities(m.no_deal_levels("US", "China")[None, :])[0][0, trump]
+    utility = m.values.package_utilities(packages)[0][:, trump]
+    no_deal = m.values.package_utilities(m.values.no_deal_levels("US", "China")[None, :])[0][0, trump]
     minerals = packages[:, m.inst_index["cn_minerals_us"]]
     assert (utility[minerals == 3] <= no_deal).all()
     assert (utility[minerals == 2] > no_deal).any()
@@ -194,7 +194,7 @@ def test_the_votes_behind_the_red_lines_agree_with_the_models_ratification(defau
         votes = b.votes(g, h)
         leader = b.off_index[b.leader(g).name]
         sample = range(0, len(votes.packages), 97)
-        results = [b.model.ratification(g, h, votes.packages[k]) for k in sample]
+        results = [b.model.governments[g].ratification(h, votes.packages[k]) for k in sample]
         assert [r.ratified for r in results] == [bool(votes.ratified[k]) for k in sample]
         assert [r.leader_approves for r in results] == [bool(votes.approve[k, leader]) for k in sample]
         assert {r.ratified for r in results} == {True, False}  # the sample sees both verdicts

@@ -12,6 +12,7 @@ from negotiation.game.agreements import AgreementStatus
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import LogKind
 from negotiation.scenario import parse_scenario
+from negotiation.story import sentence
 from negotiation.strategies import Strategy
 
 
@@ -55,9 +56,9 @@ def test_an_agreement_snaps_back_at_expiry(tiny_data):
     assert levels_of(m, "a_tariff_b") == [10, 10, 10, 50, 50]
     assert m.agreements[0].status is AgreementStatus.EXPIRED
     expiry = [e for e in m.log if e.kind is LogKind.EXPIRY]
-    assert len(expiry) == 1 and expiry[0].round == 3 and "snap back" in expiry[0].text
+    assert len(expiry) == 1 and expiry[0].round == 3 and "snap back" in sentence(expiry[0], m.config)
     # a snap-back is scheduled, not hostile: tit-for-tat does not retaliate against it
-    assert m.counts["escalations"] == {"A": 0, "B": 0}
+    assert m.counts.escalations == {"A": 0, "B": 0}
 
 
 def test_an_agreement_is_extended_then_snaps_back(tiny_data):
@@ -92,8 +93,8 @@ def test_a_violation_is_detected_lowers_trust_and_invites_retaliation(tiny_data)
     assert a.status is AgreementStatus.BROKEN and a.breached_by == "A"
     assert m.trust[1, 0] == pytest.approx(0.3)
     assert m.levels[1] == 20
-    assert m.counts["violations"] == {"A": 1, "B": 0}
-    assert m.counts["detected"] == {"A": 1, "B": 0}
+    assert m.counts.violations == {"A": 1, "B": 0}
+    assert m.counts.detected == {"A": 1, "B": 0}
     assert [e.kind for e in m.log if e.round == 2][:1] == [LogKind.DETECTION]
 
 
@@ -112,7 +113,7 @@ def test_an_escalation_under_an_agreement_is_an_overt_violation(tiny_data):
     m.step()
     m.step()
     assert m.agreements[0].status is AgreementStatus.BROKEN
-    assert m.counts["violations"]["A"] == 1 and m.counts["escalations"]["A"] == 1
+    assert m.counts.violations["A"] == 1 and m.counts.escalations["A"] == 1
 
 
 def two_voices(data):
@@ -133,15 +134,15 @@ def test_ratification_needs_the_leader_and_the_threshold(tiny_data):
     m = TradeTalksModel(two_voices(tiny_data), seed=0)
     current = m.levels.copy()  # 50 / 50; no agreement, so no deal means these levels
     alice_likes = np.array([20.0, 0.0])  # Alice's ideal, Anna's loss
-    vote = m.ratification("A", "B", alice_likes)
+    vote = m.governments["A"].ratification("B", alice_likes)
     assert vote.leader_approves and not vote.ratified
     assert vote.support == pytest.approx(0.25) and vote.opposed == ("Anna",)
     anna_likes = np.array([100.0, 50.0])  # Anna gains, Alice loses: the leader vetoes
-    vote = m.ratification("A", "B", anna_likes)
+    vote = m.governments["A"].ratification("B", anna_likes)
     assert not vote.leader_approves and not vote.ratified and vote.support == pytest.approx(0.75)
     both_like = current.copy()
     both_like[1] = 0.0  # B drops its tariff: good for both of A's officials
-    vote = m.ratification("A", "B", both_like)
+    vote = m.governments["A"].ratification("B", both_like)
     assert vote.ratified and vote.support == pytest.approx(1.0)
 
 
@@ -161,7 +162,7 @@ def test_no_government_is_bound_below_its_reservation_value(tiny):
     m.step()
     assert not any(e.kind is LogKind.AGREEMENT for e in m.log)
     refusal = [e for e in m.log if e.kind is LogKind.RESPONSE]
-    assert refusal and "cannot accept" in refusal[0].text and "worth no more to B" in refusal[0].text
+    assert refusal and "cannot accept" in sentence(refusal[0], m.config) and "worth no more to B" in sentence(refusal[0], m.config)
     assert list(m.levels) == [50.0, 50.0]
 
 
@@ -189,7 +190,7 @@ def test_an_instructor_inject_fires_next_round(tiny_data):
     m.step()
     m.inject("selloff")
     m.step()
-    assert any(e.kind is LogKind.EVENT and e.round == 2 and "selloff" in e.text for e in m.log)
+    assert any(e.kind is LogKind.EVENT and e.round == 2 and "selloff" in sentence(e, m.config) for e in m.log)
     with pytest.raises(KeyError, match="unknown inject 'nope'; this scenario offers: selloff"):
         m.inject("nope")
 
@@ -270,7 +271,7 @@ def test_offer_history_restarts_with_each_episode_of_talks(default_scenario):
     while not any(e.kind is LogKind.AGREEMENT for e in m.log):
         m.step()
         assert m.round < 26, "the default scenario reaches an agreement with seed 1"
-    assert len(m.talks_with("US", "China").offers) > 0
+    assert len(m.state.talks_with("US", "China").offers) > 0
     assert view.offers_received("US") == ()  # a new episode starts from a clean slate
 
 

@@ -26,8 +26,9 @@ from negotiation.cli import main
 from negotiation.teaching.debrief import read_run
 from negotiation.common.errors import InputError
 from negotiation.game.model import TradeTalksModel
-from negotiation.teaching.play import HumanSeat, replay, resume, start, visible
-from negotiation.game.records import LogEntry, LogKind
+from negotiation.teaching.play import HumanSeat, replay, resume, start
+from negotiation.game.records import BreachNeverFound, Change, LogKind, OpenBreach, QuietBreach
+from negotiation.story import sentence, visible
 
 RUN_FILES = ("rounds.csv", "log.csv", "story.md", "summary.json")
 
@@ -212,15 +213,17 @@ def test_the_human_seat_is_a_strategy_any_model_can_use(default_scenario):
                             strategies={"US": HumanSeat(default_scenario, ask=typed.ask, say=screen.append)})
     model.step()
     assert typed.screen[0].startswith("Your turn to propose to China") and not typed.answers
-    assert "US has no offer to make to China." in [e.text for e in model.log]
+    assert "US has no offer to make to China." in [sentence(e, default_scenario) for e in model.log]
     assert model.levels[model.inst_index["us_visas_cn"]] == 1
     assert any("US visa restrictions on China *" in text for text in screen)
 
 
 def test_a_quiet_breach_shows_only_to_the_side_that_broke():
-    quiet = LogEntry(3, LogKind.VIOLATION, "US quietly breaks its commitment", "US", {"instrument": "us_chips_cn"})
-    open_ = LogEntry(3, LogKind.VIOLATION, "That breaks US's commitment", "US", {"agreement": "x"})
+    quiet = QuietBreach(3, "US", "x", Change("us_chips_cn", 0.0, 1.0), "China")
+    never_found = BreachNeverFound(3, "US", "x")
+    open_ = OpenBreach(3, "US", "x")
     assert visible(quiet, "US") and not visible(quiet, "China") and visible(open_, "China")
+    assert not visible(never_found, "China") and visible(never_found, None)
 
 
 # ============================================================================ the leader's ratification
@@ -262,7 +265,7 @@ def test_a_human_leader_cannot_bind_a_package_below_no_deal(default_scenario):
     vetoed = TradeTalksModel(default_scenario, 1, rounds=8, ratifiers={"China": lambda r: False})
     vetoed.run()
     assert not any(e.kind.value == "agreement" for e in vetoed.log)
-    assert any(e.text == "China's leader (President Xi Jinping) refuses to ratify." for e in vetoed.log)
+    assert any(sentence(e, vetoed.config) == "China's leader (President Xi Jinping) refuses to ratify." for e in vetoed.log)
 
 
 # ============================================================================ injects

@@ -93,7 +93,7 @@ def test_no_government_accepts_a_package_below_its_reservation_value(v):
     for e in m.log:
         if e.kind is LogKind.AGREEMENT:
             for gov, value in e.data["values"].items():
-                assert value > e.data["reservations"][gov], e.text
+                assert value > e.data["reservations"][gov], e
 
 
 @SETTINGS
@@ -102,7 +102,7 @@ def test_the_same_seed_gives_identical_tables(v):
     s = build(v)
     a, b = play(s, v["seed"]), play(s, v["seed"])
     assert a.rows == b.rows
-    assert [(e.round, e.text) for e in a.log] == [(e.round, e.text) for e in b.log]
+    assert a.log == b.log
 
 
 def test_another_seed_gives_another_run(default_scenario):

@@ -46,7 +46,7 @@ def test_tit_for_tat_answers_once_then_returns_to_cooperation(tiny_data):
     # A escalates in round 2; B answers in round 3 with one step in kind; A backs down in round 4;
     # B returns to cooperation in round 5 and stays there.
     assert b_levels[:8] == [50, 50, 50, 60, 60, 50, 50, 50]
-    assert m.counts["escalations"]["B"] == 1 and m.counts["de_escalations"]["B"] == 1
+    assert m.counts.escalations["B"] == 1 and m.counts.de_escalations["B"] == 1
 
 
 def test_tit_for_tat_answers_two_acts_with_two_steps(tiny_data):
@@ -74,7 +74,7 @@ def test_time_concession_follows_its_curve(tiny):
         reservation = view.reservation("B")
         curve = []
         for r in (1, 5, 10):
-            m.round = r  # the deadline is the last round (10); talks opened in round 1
+            m.state.round = r  # the deadline is the last round (10); talks opened in round 1
             curve.append(strategy.target(view, "B"))
         targets[exponent] = curve
         T = 10
@@ -92,7 +92,7 @@ def test_time_concession_retaliates_only_as_ready_as_its_officials(tiny_data):
     a = Script({2: [Action("a_tariff_b", 60.0)]})
     m = TradeTalksModel(s, seed=0, strategies={"A": a, "B": make_strategy("time_concession", {})})
     m.run()
-    assert m.counts["escalations"]["B"] == 0  # a fully dovish government never answers
+    assert m.counts.escalations["B"] == 0  # a fully dovish government never answers
 
 
 # ----------------------------------------------------------------------------- contract
@@ -118,7 +118,7 @@ def test_strategy_contract(name, default_scenario):
             for gov, value in e.data["values"].items():
                 assert value > e.data["reservations"][gov]
     again = play(3)
-    assert again.rows == m.rows and [e.text for e in again.log] == [e.text for e in m.log]
+    assert again.rows == m.rows and again.log == m.log
     levels = np.array([[r[f"level_{i.name}"] for i in s.instruments] for r in m.rows])
     assert (levels >= [i.min for i in s.instruments]).all() and (levels <= [i.max for i in s.instruments]).all()
 
@@ -166,7 +166,7 @@ def test_hard_line_never_concedes_and_presses_when_talks_fail(tiny):
     assert offers and all(e.data["terms"] == dict(first.terms) for e in offers)
     # talks fail every round A proposes (B rejects): A raises its tariff one step each time, to the max
     assert m.rows[-1]["level_a_tariff_b"] == 100
-    assert m.counts["escalations"]["A"] == 5
+    assert m.counts.escalations["A"] == 5
 
 
 def test_forgiving_tit_for_tat_at_the_extremes(tiny_data):
@@ -175,7 +175,7 @@ def test_forgiving_tit_for_tat_at_the_extremes(tiny_data):
         a = Script({2: [Action("a_tariff_b", 60.0)]})
         m = TradeTalksModel(s, seed=0, strategies={"A": a, "B": make_strategy("forgiving_tit_for_tat", {"generosity": generosity})})
         m.run()
-        assert m.counts["escalations"]["B"] == answered
+        assert m.counts.escalations["B"] == answered
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
@@ -189,7 +189,7 @@ def test_no_strategy_accepts_an_offer_below_its_reservation(name, default_scenar
     reservation = view.reservation("US")
     below = 0
     for levels in packages:
-        offer = m.make_offer("US", "China", levels, 13)
+        offer = m.governments["US"].view.make_offer("China", levels, 13)
         value = view.offer_value(offer)
         below += value <= reservation
         if strategy.respond(view, offer, m.rng).kind is ResponseKind.ACCEPT:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
+import numpy as np
 
-from negotiation.scenario import GovernmentSpec, OfficialSpec, Role
+from negotiation.game.ratification import Ratification, Ratifier, Team, ratifiable, vote
+from negotiation.game.valuation import Valuation
+from negotiation.scenario import DynamicsSpec, GovernmentSpec, OfficialSpec, Role
 from negotiation.strategies import Strategy
-from negotiation.game.view import GovernmentView
-
-if TYPE_CHECKING:  # pragma: no cover
-    from negotiation.game.model import TradeTalksModel
+from negotiation.strategies.view import View
 
 
 class Official(mesa.Agent):
@@ -22,14 +20,16 @@ class Official(mesa.Agent):
     faster; between acts it relaxes back toward the trait.
     """
 
-    def __init__(self, model: TradeTalksModel, spec: OfficialSpec, index: int):
+    def __init__(self, model: mesa.Model, spec: OfficialSpec, index: int, weight: float, dynamics: DynamicsSpec):
         super().__init__(model)
         self.spec = spec
         self.name = spec.name
         self.government = spec.government
         self.role = spec.role
         self.index = index
+        self.weight = weight  # share of the government's influence
         self.stance = spec.traits.hawkishness
+        self._dynamics = dynamics
 
     @property
     def is_leader(self) -> bool:
@@ -37,7 +37,7 @@ class Official(mesa.Agent):
 
     def update_stance(self, hostile: int, friendly: int) -> None:
         """React to this round's hostile and friendly acts against the official's government."""
-        d = self.model.config.dynamics
+        d = self._dynamics
         traits = self.spec.traits
         stance = self.stance + d.stance_reactivity * (1 - traits.patience) * (hostile - friendly)
         stance += d.stance_relaxation * (traits.hawkishness - stance)
@@ -47,15 +47,32 @@ class Official(mesa.Agent):
 class Government(mesa.Agent):
     """A state actor: owns instruments, has officials, a strategy, and a read-only view of the game."""
 
-    def __init__(self, model: TradeTalksModel, spec: GovernmentSpec, strategy: Strategy, index: int):
+    def __init__(self, model: mesa.Model, spec: GovernmentSpec, strategy: Strategy, index: int, team: Team,
+                 values: Valuation, ratifier: Ratifier | None = None):
         super().__init__(model)
         self.spec = spec
         self.name = spec.name
         self.index = index
         self.strategy = strategy
+        self.team = team
+        self.ratifier = ratifier  # a human in the leader's seat casts the leader's vote
         self.officials: list[Official] = []
-        self.view = GovernmentView(model, spec.name)
+        self.view: View  # set by the model once the view exists
+        self._values = values
 
     @property
     def leader(self) -> Official:
         return next(o for o in self.officials if o.is_leader)
+
+    @property
+    def readiness(self) -> float:
+        """Influence-weighted stance of the officials: 0 dovish .. 1 ready to retaliate."""
+        return float(sum(o.weight * o.stance for o in self.officials))
+
+    def ratifiable(self, counterpart: str, levels: np.ndarray) -> np.ndarray:
+        """Would the coalition ratify each row of `levels`? A forecast by utilities (a human leader is not asked)."""
+        return ratifiable(self._values, self.team, counterpart, levels)
+
+    def ratification(self, counterpart: str, levels: np.ndarray) -> Ratification:
+        """The coalition's vote on a package with `counterpart` (the human leader, if any, is asked)."""
+        return vote(self._values, self.team, counterpart, levels, self.ratifier)

@@ -114,14 +114,14 @@ def pair_analysis(model, a: str, b: str) -> PairAnalysis:
     Instruments outside the pair stay at their current levels; disagreement is each side's
     reservation value (its utility if talks fail and any agreement between them snaps back).
     """
-    idx = model.pair_instruments(a, b)
+    idx = model.values.pair_instruments(a, b)
     grids = [model.grids[k] for k in idx]
     combos = np.array(list(itertools.product(*grids)), dtype=float)
     packages = np.repeat(model.levels[None, :], len(combos), axis=0)
     packages[:, idx] = combos
-    gov = model.package_utilities(packages)[1]
+    gov = model.values.package_utilities(packages)[1]
     ua, ub = gov[:, model.gov_index[a]], gov[:, model.gov_index[b]]
-    da, db = model.reservation(a, b), model.reservation(b, a)
+    da, db = model.values.reservation(a, b), model.values.reservation(b, a)
     return PairAnalysis(
         a=a,
         b=b,
@@ -164,10 +164,10 @@ def run_metrics(model, analyses: dict[tuple[str, str], PairAnalysis]) -> dict:
     """
     out: dict = {}
     for (a, b), pa in analyses.items():
-        idx = model.pair_instruments(a, b)
+        idx = model.values.pair_instruments(a, b)
         levels = model.initial_levels.copy()
         levels[idx] = model.levels[idx]
-        values = model.value_at(levels[None, :], model.initial_stress)[0]
+        values = model.values.value_at(levels[None, :], model.initial_stress)[0]
         point = (float(values[model.gov_index[a]]), float(values[model.gov_index[b]]))
         tag = f"{a}_{b}"
         out[f"outcome_utility_{a}_in_{tag}"] = point[0]

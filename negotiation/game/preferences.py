@@ -28,6 +28,7 @@ class Preferences:
     indicator_weight: np.ndarray  # (n_off, n_ind) weight / total weight
     gov_of: np.ndarray  # (n_off,) index of each official's government
     influence: np.ndarray  # (n_gov, n_off) each row sums to 1
+    gov_salience: np.ndarray  # (n_gov, n_instr) how much each government's officials, by influence, care
 
     @classmethod
     def compile(cls, s: Scenario) -> Preferences:
@@ -56,6 +57,7 @@ class Preferences:
             indicator_weight=ind / total[:, None],
             gov_of=gov_of,
             influence=influence,
+            gov_salience=influence @ salience,
         )
 
     def officials(self, levels: np.ndarray, scores: np.ndarray) -> np.ndarray:

@@ -1,9 +1,17 @@
-"""What happens in a run, as records: the story log."""
+"""What happens in a run, as typed records: the game's log, one record per thing that happened.
+
+Phases append records carrying the numbers (levels before and after, values, votes, trust);
+`negotiation.story` renders them as sentences for a reader, and `data` gives the numbers as the
+log table's `data` column. Nothing reads facts back out of a sentence.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
+from typing import ClassVar
+
+from negotiation.scenario import EventKind
 
 
 class LogKind(str, Enum):
@@ -20,11 +28,255 @@ class LogKind(str, Enum):
 
 
 @dataclass(frozen=True)
-class LogEntry:
-    """One line of the run's story, with the data behind it for tables and the debrief."""
+class Change:
+    """One instrument moving from one level to another."""
 
+    instrument: str
+    before: float
+    after: float
+
+
+@dataclass(frozen=True)
+class Record:
+    """One entry of the log: its round, its kind, who acted (if anyone), and the numbers behind it."""
+
+    kind: ClassVar[LogKind]
     round: int
-    kind: LogKind
-    text: str
-    actor: str | None = None
-    data: dict = field(default_factory=dict)
+    actor: str | None
+
+    @property
+    def data(self) -> dict:
+        """The numbers behind the entry, as the log table's `data` column (empty when there are none)."""
+        return {}
+
+    @property
+    def private(self) -> bool:
+        """Known only to its actor (a quiet breach, a note about one)?"""
+        return False
+
+    def visible_to(self, government: str) -> bool:
+        return not self.private or self.actor == government
+
+
+# -- events and agreements' clocks ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFired(Record):
+    """A scheduled or injected event fired. `before` is the level a set_level event replaced;
+    `deal_in_force` says, for a deadline, whether an agreement was in force when it passed."""
+
+    kind: ClassVar[LogKind] = LogKind.EVENT
+    event: str
+    event_kind: EventKind
+    before: float | None = None
+    deal_in_force: bool | None = None
+
+    @property
+    def data(self) -> dict:
+        return {"event": self.event, "kind": self.event_kind.value}
+
+
+@dataclass(frozen=True)
+class Extended(Record):
+    kind: ClassVar[LogKind] = LogKind.EXPIRY
+    agreement: str
+    expiry_round: int
+
+    @property
+    def data(self) -> dict:
+        return {"agreement": self.agreement}
+
+
+@dataclass(frozen=True)
+class Expired(Record):
+    """An agreement reached its expiry; `changes` are the levels that snapped back (maybe none)."""
+
+    kind: ClassVar[LogKind] = LogKind.EXPIRY
+    agreement: str
+    changes: tuple[Change, ...]
+
+    @property
+    def data(self) -> dict:
+        return {"agreement": self.agreement, "snap_back": bool(self.changes)}
+
+
+# -- compliance -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuietBreach(Record):
+    """The actor covertly pushed a committed instrument back up; the victim has not seen it."""
+
+    kind: ClassVar[LogKind] = LogKind.VIOLATION
+    agreement: str
+    change: Change
+    victim: str
+
+    @property
+    def data(self) -> dict:
+        return {"agreement": self.agreement, "instrument": self.change.instrument}
+
+    @property
+    def private(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class OpenBreach(Record):
+    """The actor's unilateral action broke its commitment; the agreement is void."""
+
+    kind: ClassVar[LogKind] = LogKind.VIOLATION
+    agreement: str
+
+    @property
+    def data(self) -> dict:
+        return {"agreement": self.agreement}
+
+
+@dataclass(frozen=True)
+class Detected(Record):
+    """The actor (the victim) detected the violator's quiet breach; `trust` is the victim's trust after it."""
+
+    kind: ClassVar[LogKind] = LogKind.DETECTION
+    agreement: str
+    violator: str
+    trust: float
+
+    @property
+    def data(self) -> dict:
+        return {"agreement": self.agreement, "violator": self.violator}
+
+
+@dataclass(frozen=True)
+class BreachNeverFound(Record):
+    """The actor's quiet breach of an agreement was never discovered: a new agreement replaced it."""
+
+    kind: ClassVar[LogKind] = LogKind.NOTE
+    agreement: str
+
+    @property
+    def private(self) -> bool:
+        return True
+
+
+# -- talks ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoOffer(Record):
+    kind: ClassVar[LogKind] = LogKind.OFFER
+    responder: str
+
+
+@dataclass(frozen=True)
+class OfferMade(Record):
+    """The actor proposed (or countered with) a package; values are both sides' utilities of it."""
+
+    kind: ClassVar[LogKind] = LogKind.OFFER
+    responder: str
+    terms: tuple[tuple[str, float], ...]
+    duration: int
+    changes: tuple[Change, ...]
+    counter: bool
+    value_proposer: float
+    value_responder: float
+    reservation_proposer: float
+    reservation_responder: float
+
+    @property
+    def data(self) -> dict:
+        return {
+            "terms": dict(self.terms),
+            "duration": self.duration,
+            "value_proposer": self.value_proposer,
+            "value_responder": self.value_responder,
+            "reservation_proposer": self.reservation_proposer,
+            "reservation_responder": self.reservation_responder,
+        }
+
+
+@dataclass(frozen=True)
+class Accepted(Record):
+    kind: ClassVar[LogKind] = LogKind.RESPONSE
+
+
+@dataclass(frozen=True)
+class CannotAccept(Record):
+    """The actor accepted, but the package is worth no more than no deal to `government`: it cannot bind."""
+
+    kind: ClassVar[LogKind] = LogKind.RESPONSE
+    government: str
+    value: float
+    reservation: float
+
+
+@dataclass(frozen=True)
+class Rejected(Record):
+    """The actor rejected an offer (`what`: 'offer' or 'counter-offer') worth `value` to it."""
+
+    kind: ClassVar[LogKind] = LogKind.RESPONSE
+    what: str
+    value: float
+    reservation: float
+
+
+@dataclass(frozen=True)
+class Ratified(Record):
+    """The actor government's coalition voted on a package (Putnam's second level)."""
+
+    kind: ClassVar[LogKind] = LogKind.RATIFICATION
+    ratified: bool
+    support: float
+    leader_approves: bool
+    opposed: tuple[str, ...]
+
+    @property
+    def data(self) -> dict:
+        return {"support": self.support, "ratified": self.ratified, "opposed": list(self.opposed),
+                "leader_approves": self.leader_approves}
+
+
+@dataclass(frozen=True)
+class Signed(Record):
+    """An agreement was signed; `changes` are the levels it moved at signature."""
+
+    kind: ClassVar[LogKind] = LogKind.AGREEMENT
+    agreement: str
+    parties: tuple[str, str]
+    terms: tuple[tuple[str, float], ...]
+    expiry_round: int
+    changes: tuple[Change, ...]
+    values: tuple[tuple[str, float], ...]
+    reservations: tuple[tuple[str, float], ...]
+
+    @property
+    def data(self) -> dict:
+        return {"agreement": self.agreement, "terms": dict(self.terms), "parties": list(self.parties),
+                "values": dict(self.values), "reservations": dict(self.reservations)}
+
+
+@dataclass(frozen=True)
+class Replaces(Record):
+    """The agreement just signed replaces an earlier one."""
+
+    kind: ClassVar[LogKind] = LogKind.NOTE
+    agreement: str
+
+
+# -- unilateral actions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Acted(Record):
+    """The actor moved one of its own instruments (`escalate`: raised it), for `reason`."""
+
+    kind: ClassVar[LogKind] = LogKind.ACTION
+    change: Change
+    escalate: bool
+    reason: str
+
+    @property
+    def data(self) -> dict:
+        return {"instrument": self.change.instrument, "from": self.change.before, "to": self.change.after,
+                "kind": "escalate" if self.escalate else "de-escalate"}

@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from negotiation.story.render import label  # noqa: E402
+from negotiation.story.words import label  # noqa: E402
 from negotiation.game.records import LogKind  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover

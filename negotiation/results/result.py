@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
-import os
 import platform
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
 
 from negotiation import __version__
-from negotiation.story import render as narrative
+from negotiation.story import story_markdown
 from negotiation.game.bargaining import initial_analysis, run_metrics
 from negotiation.game.agreements import AgreementStatus
 from negotiation.game.model import TradeTalksModel
-from negotiation.game.records import LogEntry, LogKind
+from negotiation.game.records import LogKind, Record
 from negotiation.scenario import Scenario
 from negotiation.strategies import Strategy
 
@@ -31,13 +25,13 @@ class RunResult:
     seed: int
     rounds: int
     rows: list[dict]
-    log: list[LogEntry]
+    log: list[Record]
     summary: dict
     manifest: dict
     pairs: tuple[tuple[str, str], ...] = ()  # the pairs that held talks, as in the summary's metric names
 
     def story(self) -> str:
-        return narrative.render(self.scenario, self.log)
+        return story_markdown(self.scenario, self.log)
 
 
 def run(
@@ -80,8 +74,8 @@ def summarise(model: TradeTalksModel) -> dict:
         "agreements_broken": sum(1 for a in model.agreements if a.status is AgreementStatus.BROKEN),
         "agreement_in_force_at_end": rows[-1]["agreements_in_force"] > 0,
     }
-    for key in ("escalations", "de_escalations", "violations", "detected"):
-        for gov, n in model.counts[key].items():
+    for key, counts in model.counts.items():
+        for gov, n in counts.items():
             out[f"{key}_{gov}"] = n
     for name in model.inst_names:
         series = [r[f"level_{name}"] for r in rows]
@@ -130,45 +124,4 @@ def manifest(scenario: Scenario, seed: int, rounds: int, model: TradeTalksModel 
     }
     if model is not None:
         out["strategies"] = {name: repr(g.strategy) for name, g in model.governments.items()}
-    return out
-
-
-# ----------------------------------------------------------------------------- writing
-
-
-def rows_to_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in row.items()})
-    return buf.getvalue()
-
-
-def log_to_csv(log: list[LogEntry], scenario: Scenario) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["round", "date", "kind", "actor", "text", "data"])
-    for e in log:
-        data = json.dumps(e.data, sort_keys=True, default=str) if e.data else ""
-        writer.writerow([e.round, scenario.date_of(max(e.round, 1)).isoformat(), e.kind.value, e.actor or "", e.text, data])
-    return buf.getvalue()
-
-from negotiation.common.files import write_atomic  # noqa: E402  (re-exported)
-
-
-def write_run(result: RunResult, out_dir: str | Path, plot: bool = True) -> Path:
-    """Write a run's files into `out_dir` and return the folder."""
-    out = Path(out_dir)
-    write_atomic(out / "rounds.csv", rows_to_csv(result.rows))
-    write_atomic(out / "log.csv", log_to_csv(result.log, result.scenario))
-    write_atomic(out / "story.md", result.story())
-    write_atomic(out / "summary.json", json.dumps(result.summary, indent=2) + "\n")
-    write_atomic(out / "manifest.json", json.dumps(result.manifest, indent=2) + "\n")
-    if plot:
-        from negotiation.results.plots import plot_run
-
-        write_atomic(out / "run.png", plot_run(result))
-    else:
-        (out / "run.png").unlink(missing_ok=True)  # a picture of an earlier run would mislead
     return out

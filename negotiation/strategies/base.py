@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
-
-if TYPE_CHECKING:  # pragma: no cover
-    from negotiation.game.view import GovernmentView
+from negotiation.strategies.view import View
 
 
 class StrategyParams(BaseModel):
@@ -23,7 +21,7 @@ class StrategyParams(BaseModel):
 
 
 class Strategy(ABC):
-    """How a government proposes, responds and acts. Sees only its GovernmentView.
+    """How a government proposes, responds and acts. Sees only its View.
 
     Subclasses set `name`, `Params`, metadata and a literature `reference`, and are registered
     with `@register`. Everything random draws from the `rng` passed in (the model's generator).
@@ -41,14 +39,14 @@ class Strategy(ABC):
         self.params = params if params is not None else self.Params()
 
     @abstractmethod
-    def propose(self, view: GovernmentView, counterpart: str, rng: np.random.Generator) -> Offer | None:
+    def propose(self, view: View, counterpart: str, rng: np.random.Generator) -> Offer | None:
         """The offer to make to `counterpart` this round, or None to make none."""
 
     @abstractmethod
-    def respond(self, view: GovernmentView, offer: Offer, rng: np.random.Generator) -> Response:
+    def respond(self, view: View, offer: Offer, rng: np.random.Generator) -> Response:
         """ACCEPT, REJECT or COUNTER (with an offer) to `offer`."""
 
-    def act(self, view: GovernmentView, rng: np.random.Generator) -> list[Action]:
+    def act(self, view: View, rng: np.random.Generator) -> list[Action]:
         """Unilateral moves on the government's own instruments this round (none by default)."""
         return []
 
@@ -65,13 +63,13 @@ class TargetStrategy(Strategy):
     """
 
     @abstractmethod
-    def target(self, view: GovernmentView, counterpart: str) -> float:
+    def target(self, view: View, counterpart: str) -> float:
         """The utility to hold out for this round."""
 
-    def propose(self, view: GovernmentView, counterpart: str, rng: np.random.Generator) -> Offer | None:
+    def propose(self, view: View, counterpart: str, rng: np.random.Generator) -> Offer | None:
         return offer_at(view, counterpart, self.target(view, counterpart), self.params.duration)
 
-    def respond(self, view: GovernmentView, offer: Offer, rng: np.random.Generator) -> Response:
+    def respond(self, view: View, offer: Offer, rng: np.random.Generator) -> Response:
         return accept_or_counter(view, offer, self.propose(view, offer.proposer, rng))
 
 
@@ -94,7 +92,7 @@ def make_strategy(name: str, params: dict) -> Strategy:
 # ----------------------------------------------------------------------------- shared moves
 
 
-def offer_at(view: GovernmentView, counterpart: str, target: float, duration: int) -> Offer | None:
+def offer_at(view: View, counterpart: str, target: float, duration: int) -> Offer | None:
     """The furthest package along the concession path that still gives us `target`.
 
     Only packages our own coalition would ratify and that beat our reservation value qualify
@@ -110,7 +108,7 @@ def offer_at(view: GovernmentView, counterpart: str, target: float, duration: in
     return view.make_offer(counterpart, path[candidates[-1]], duration)
 
 
-def accept_or_counter(view: GovernmentView, offer: Offer, my_offer: Offer | None) -> Response:
+def accept_or_counter(view: View, offer: Offer, my_offer: Offer | None) -> Response:
     """AC_next (Baarslag et al. 2014): accept what is at least as good as our own next offer."""
     mine = view.offer_value(my_offer) if my_offer is not None else None
     theirs = view.offer_value(offer)
@@ -127,7 +125,7 @@ class Moves:
     Two retaliations in one round on the same instrument raise it two steps, not one.
     """
 
-    def __init__(self, view: GovernmentView):
+    def __init__(self, view: View):
         self.view = view
         self.planned: dict[str, float] = {}
         self.actions: list[Action] = []

@@ -21,7 +21,7 @@ import numpy as np
 
 from negotiation.common.errors import InputError, Problem
 from negotiation.game.model import TradeTalksModel
-from negotiation.story.render import label, level_text
+from negotiation.story.words import label, level_text
 from negotiation.game.packages import best_package
 from negotiation.scenario import EventKind, ExpiryRule, OfficialSpec, Role, Scenario, Statement, nearest
 
@@ -209,7 +209,7 @@ class Briefing:
     def counterparts(self, government: str) -> list[str]:
         """Governments with instruments between them and `government`, in the scenario's order."""
         others = [g.name for g in self.scenario.governments if g.name != government]
-        return [h for h in others if self.model.pair_instruments(government, h)]
+        return [h for h in others if self.model.values.pair_instruments(government, h)]
 
     def salience(self, seat: Seat) -> dict[str, float]:
         """How much the seat cares about each instrument: an official's salience, or its government's by influence."""
@@ -251,7 +251,7 @@ class Briefing:
             else:
                 names, column, who = list(self.official(seat.official).preferences), 0, self.off_index[seat.official]
             idx = [self.index[n] for n in names]
-            evaluate = lambda lv: m.package_utilities(lv)[column]  # noqa: E731
+            evaluate = lambda lv: m.values.package_utilities(lv)[column]  # noqa: E731
             self._best[seat] = best_package(m.levels, idx, [m.grids[k] for k in idx], evaluate, who)
         return self._best[seat]
 
@@ -259,7 +259,7 @@ class Briefing:
 
     def value(self, seat: Seat, levels: np.ndarray) -> float:
         """The seat's utility (0..1) of a level vector, valued as a package."""
-        off, gov = self.model.package_utilities(np.asarray(levels, dtype=float)[None, :])
+        off, gov = self.model.values.package_utilities(np.asarray(levels, dtype=float)[None, :])
         if seat.official:
             return float(off[0, self.off_index[seat.official]])
         return float(gov[0, self.model.gov_index[seat.government]])
@@ -269,21 +269,21 @@ class Briefing:
 
     def no_deal(self, g: str, h: str) -> np.ndarray:
         """The levels if talks between g and h fail (any agreement between them snaps back)."""
-        return self.model.no_deal_levels(g, h)
+        return self.model.values.no_deal_levels(g, h)
 
     def walk_away(self, seat: Seat, h: str) -> float:
         """What no deal with h is worth to the seat: the government's reservation value, or the official's own."""
         if seat.official is None:
-            return self.model.reservation(seat.government, h)
+            return self.model.values.reservation(seat.government, h)
         return self.value(seat, self.no_deal(seat.government, h))
 
     def approves(self, voter: int, g: str, h: str, levels: np.ndarray) -> np.ndarray:
         """Does official `voter` (of g) prefer each row of levels (K, n_instr) to no deal with h?"""
-        off = self.model.package_utilities(np.atleast_2d(levels))[0][:, voter]
-        return off > self.model.package_utilities(self.no_deal(g, h)[None, :])[0][0, voter]
+        off = self.model.values.package_utilities(np.atleast_2d(levels))[0][:, voter]
+        return off > self.model.values.package_utilities(self.no_deal(g, h)[None, :])[0][0, voter]
 
     def package_count(self, g: str, h: str) -> int:
-        return int(np.prod([len(self.model.grids[k]) for k in self.model.pair_instruments(g, h)]))
+        return int(np.prod([len(self.model.grids[k]) for k in self.model.values.pair_instruments(g, h)]))
 
     def countable(self, g: str, h: str) -> bool:
         return self.package_count(g, h) <= MAX_PACKAGES
@@ -294,13 +294,13 @@ class Briefing:
             v = self.votes(g, h)
             ok = v.approve[:, voter]
             return {k: [float(x) for x in self.model.grids[k] if not ok[v.packages[:, k] == x].any()] for k in v.idx}
-        return {k: self._searched_never(voter, g, h, k) for k in self.model.pair_instruments(g, h)}
+        return {k: self._searched_never(voter, g, h, k) for k in self.model.values.pair_instruments(g, h)}
 
     def _searched_never(self, voter: int, g: str, h: str, k: int) -> list[float]:
         """Levels of instrument k that even the voter's best package around them cannot carry (search, not count)."""
         m = self.model
-        others = [j for j in m.pair_instruments(g, h) if j != k]
-        evaluate = lambda lv: m.package_utilities(lv)[0]  # noqa: E731
+        others = [j for j in m.values.pair_instruments(g, h) if j != k]
+        evaluate = lambda lv: m.values.package_utilities(lv)[0]  # noqa: E731
         refused = []
         for x in m.grids[k]:
             base = m.levels.copy()
@@ -314,7 +314,7 @@ class Briefing:
         """For each instrument, the levels the voter refuses even with every other one at the seat's best."""
         m, best = self.model, self.best(seat)
         out = {}
-        for k in m.pair_instruments(seat.government, h):
+        for k in m.values.pair_instruments(seat.government, h):
             rows = np.repeat(best[None, :], len(m.grids[k]), axis=0)
             rows[:, k] = m.grids[k]
             fine = self.approves(voter, seat.government, h, rows)
@@ -325,13 +325,13 @@ class Briefing:
         """Every grid package between g and h (others at today's levels), as g's officials would vote on it."""
         if (g, h) not in self._votes:
             m = self.model
-            idx = m.pair_instruments(g, h)
+            idx = m.values.pair_instruments(g, h)
             combos = np.array(list(itertools.product(*(m.grids[k] for k in idx))), dtype=float)
             packages = np.repeat(m.levels[None, :], len(combos), axis=0)
             packages[:, idx] = combos
-            off = m.package_utilities(packages)[0]
-            no_deal = m.package_utilities(self.no_deal(g, h)[None, :])[0][0]
-            self._votes[(g, h)] = Votes(packages, off > no_deal, m.ratifiable(g, h, packages), idx)
+            off = m.values.package_utilities(packages)[0]
+            no_deal = m.values.package_utilities(self.no_deal(g, h)[None, :])[0][0]
+            self._votes[(g, h)] = Votes(packages, off > no_deal, m.governments[g].ratifiable(h, packages), idx)
         return self._votes[(g, h)]
 
 
@@ -661,7 +661,7 @@ def _veto_lines(b: Briefing, seat: Seat, h: str) -> list[str]:
 def _test_packages(b: Briefing, seat: Seat, h: str) -> list[tuple[str, np.ndarray]]:
     """Three packages worth testing at home: today's levels, the counterpart's best, and the seat's own."""
     m = b.model
-    idx = m.pair_instruments(seat.government, h)
+    idx = m.values.pair_instruments(seat.government, h)
     theirs, mine = m.levels.copy(), m.levels.copy()
     theirs[idx] = b.best(Seat(h))[idx]
     mine[idx] = b.best(seat)[idx]
@@ -674,7 +674,7 @@ def _test_packages(b: Briefing, seat: Seat, h: str) -> list[tuple[str, np.ndarra
 
 
 def _test_package(b: Briefing, seat: Seat, h: str, text: str, levels: np.ndarray) -> str:
-    vote = b.model.ratification(seat.government, h, levels)
+    vote = b.model.governments[seat.government].ratification(h, levels)
     verdict = "**ratified**" if vote.ratified else "**not ratified**"
     leader = md_escape(_short(b.leader(seat.government)))
     why = f"; vetoed by {leader}" if not vote.leader_approves else ""
@@ -836,7 +836,7 @@ def _top(weights: dict[str, float], names: list[str]) -> str | None:
 
 def _pair(b: Briefing, g: str, h: str, imposer: str | None = None) -> list[str]:
     """Names of the instruments between g and h (only those `imposer` imposes, if given)."""
-    names = [b.model.inst_names[k] for k in b.model.pair_instruments(g, h)]
+    names = [b.model.inst_names[k] for k in b.model.values.pair_instruments(g, h)]
     return [n for n in names if imposer is None or b.scenario.instrument(n).imposer == imposer]
 
 
@@ -921,7 +921,7 @@ def _q_deadline(b: Briefing, seat: Seat, h: str) -> str | None:
 
 def _q_home(b: Briefing, seat: Seat, h: str) -> str | None:
     """Two-level game: would confirming today's levels pass at home, and who must be won over?"""
-    vote = b.model.ratification(seat.government, h, b.model.levels)
+    vote = b.model.governments[seat.government].ratification(h, b.model.levels)
     if vote.ratified:
         top = _top(b.salience(seat), _pair(b, seat.government, h))
         if top is None:

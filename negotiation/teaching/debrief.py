@@ -21,7 +21,7 @@ from pathlib import Path
 from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
 from negotiation.common.errors import InputError
 from negotiation.game.model import TradeTalksModel
-from negotiation.story.render import label, level_text
+from negotiation.story import label, level_text, sentence
 from negotiation.results.plots import plt
 from negotiation.results.result import RunResult, run
 from negotiation.common.files import write_atomic
@@ -227,9 +227,9 @@ class Debrief:
         return comparable(self.mine) == comparable(self.bots)
 
 
-def outcome(scenario: Scenario, strategies: dict, rows: list[dict], log: list) -> Outcome:
-    """An Outcome from a run's rows and log (LogLines or LogEntries: anything with round, kind, text)."""
-    kinds = [(e.round, getattr(e.kind, "value", e.kind), e.text) for e in log]
+def outcome(scenario: Scenario, strategies: dict, rows: list[dict], log: list[LogLine]) -> Outcome:
+    """An Outcome from a run's rows and log lines."""
+    kinds = [(e.round, e.kind, e.text) for e in log]
     return Outcome(
         strategies={g.name: str(strategies.get(g.name, "(not recorded)")) for g in scenario.governments},
         agreement_rounds=tuple(r for r, kind, _ in kinds if kind == "agreement"),
@@ -246,10 +246,10 @@ def comparable(o: Outcome) -> tuple:
 
 def outcome_point(model: TradeTalksModel, pa: PairAnalysis, final_row: dict) -> tuple[float, float]:
     """A run's final levels between the pair, valued like `analysis.run_metrics`: the rest as at the start."""
-    idx = model.pair_instruments(pa.a, pa.b)
+    idx = model.values.pair_instruments(pa.a, pa.b)
     levels = model.initial_levels.copy()
     levels[idx] = [final_row[f"level_{model.inst_names[k]}"] for k in idx]
-    values = model.value_at(levels[None, :], model.initial_stress)[0]
+    values = model.values.value_at(levels[None, :], model.initial_stress)[0]
     return float(values[model.gov_index[pa.a]]), float(values[model.gov_index[pa.b]])
 
 
@@ -269,7 +269,8 @@ def build_debrief(run_dir: str | Path, scenario_file: str | Path | None = None) 
     folder = read_run(run_dir, scenario_file)
     bots = run(folder.scenario, folder.seed, folder.rounds, source=str(folder.scenario_file))
     mine = outcome(folder.scenario, folder.manifest.get("strategies") or {}, folder.rows, folder.log)
-    return Debrief(folder, bots, mine, outcome(folder.scenario, bots.manifest["strategies"], bots.rows, bots.log),
+    bots_log = [LogLine(e.round, e.kind.value, e.actor or "", sentence(e, folder.scenario)) for e in bots.log]
+    return Debrief(folder, bots, mine, outcome(folder.scenario, bots.manifest["strategies"], bots.rows, bots_log),
                    bargaining(folder, bots.rows))
 
 

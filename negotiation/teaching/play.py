@@ -22,11 +22,11 @@ from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
 from negotiation.game.bargaining import initial_analysis, run_metrics
 from negotiation.teaching.briefs import Seat  # a government, or an official within it (here only a leader)
 from negotiation.common.errors import InputError, Problem
-from negotiation.game.model import RatificationRequest, TradeTalksModel
-from negotiation.story.render import hide_values, label, level_text
-from negotiation.game.records import LogEntry, LogKind
+from negotiation.game.model import TradeTalksModel
+from negotiation.game.ratification import RatificationRequest
+from negotiation.story import label, level_text, sentence, visible
 from negotiation.strategies.moves import ObservationKind
-from negotiation.results.result import RunResult, manifest, summarise, write_run
+from negotiation.results import RunResult, manifest, summarise, write_run
 from negotiation.scenario import Role, Scenario, load_scenario, nearest
 from negotiation.strategies import Strategy, make_strategy
 from negotiation.teaching.transcript import INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, load_lesson, load_transcript
@@ -534,13 +534,6 @@ def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> li
     return seats
 
 
-def visible(entry: LogEntry, government: str) -> bool:
-    """May this government see a story line? Covert breaches are known only to the side that broke."""
-    covert = entry.kind is LogKind.VIOLATION and "instrument" in entry.data
-    private = covert or (entry.kind is LogKind.NOTE and bool(entry.actor))
-    return not private or entry.actor == government
-
-
 # ============================================================================ the terminal
 
 
@@ -702,9 +695,9 @@ class Session:
         start = self.seen.get(seat.id, 0)
         self.seen[seat.id] = len(self.model.log)
         now = self.model.round
-        own = (lambda text: text) if self.record.open_information else (lambda text: hide_values(text, seat.government))
-        return [own(e.text if e.round == now else f"(round {e.round}) {e.text}")
-                for e in self.model.log[start:] if visible(e, seat.government)]
+        viewer = None if self.record.open_information else seat.government  # None: every side's values
+        lines = [(e.round, sentence(e, self.scenario, viewer)) for e in self.model.log[start:] if visible(e, seat.government)]
+        return [text if r == now else f"(round {r}) {text}" for r, text in lines]
 
     # -- the rounds ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from negotiation.game.model import TradeTalksModel
-from negotiation.story.render import label, level_text
+from negotiation.story import agreement_name, day, label, level_text, sentence
 from negotiation.scenario import Role, Scenario, load_scenario, parse_scenario
 from negotiation.strategies import STRATEGIES, make_strategy
 
@@ -105,11 +105,9 @@ def state_rows(model: TradeTalksModel) -> list[dict]:
 
 
 def agreement_rows(model: TradeTalksModel) -> list[dict]:
-    from negotiation.story.render import date
-
     return [
-        {"agreement": a.name.replace("_", " "), "between": " and ".join(a.parties),
-         "expires": f"round {a.expiry_round} ({date(model, a.expiry_round)})", "on expiry": a.on_expiry.value.replace("_", " ")}
+        {"agreement": agreement_name(a.name), "between": " and ".join(a.parties),
+         "expires": f"round {a.expiry_round} ({day(model.config, a.expiry_round)})", "on expiry": a.on_expiry.value.replace("_", " ")}
         for a in model.agreements
         if a.in_force
     ]
@@ -117,7 +115,7 @@ def agreement_rows(model: TradeTalksModel) -> list[dict]:
 
 def story_lines(model: TradeTalksModel, last: int = 40) -> list[str]:
     """The newest lines of the story, newest last."""
-    return [f"Round {e.round}: {e.text}" for e in model.log[-last:]]
+    return [f"Round {e.round}: {sentence(e, model.config)}" for e in model.log[-last:]]
 
 
 def utilities_now(model: TradeTalksModel) -> list[dict]:

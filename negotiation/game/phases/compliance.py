@@ -1,0 +1,111 @@
+"""Phase 2: agreements are checked. Expiries snap back or extend; hidden breaches may be detected;
+a side may quietly break a commitment; honoured agreements rebuild trust."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from negotiation.game.agreements import Agreement, AgreementStatus
+from negotiation.game.protocol import Game
+from negotiation.game.records import Change, Detected, Expired, Extended, QuietBreach
+from negotiation.scenario import ExpiryRule
+from negotiation.strategies.moves import Observation, ObservationKind
+
+
+def check(game: Game) -> None:
+    state, gi = game.state, game.index.gov_index
+    for a in state.agreements:
+        if not a.in_force:
+            continue
+        if state.round >= a.expiry_round:
+            expire(game, a)
+            continue
+        for party in a.parties:
+            detect(game, a, party)
+        if not a.in_force:
+            continue
+        for party in a.parties:
+            maybe_violate(game, a, party)
+        if not any(a.hidden_breaches.values()):
+            for x, y in (a.parties, a.parties[::-1]):
+                i, j = gi[x], gi[y]
+                state.trust[i, j] = min(1.0, state.trust[i, j] + game.config.dynamics.trust_recovery)
+
+
+def expire(game: Game, a: Agreement) -> None:
+    """An agreement reaches its expiry: it runs on if it may be extended, else its levels snap back."""
+    state = game.state
+    if a.on_expiry is ExpiryRule.EXTEND and a.extensions_left > 0:
+        a.extensions_left -= 1
+        a.expiry_round += a.extension_rounds
+        state.log.append(Extended(state.round, None, a.name, a.expiry_round))
+        return
+    a.status = AgreementStatus.EXPIRED
+    changes = []
+    for name, level in a.snap_back.items():
+        k = game.index.inst_index[name]
+        if state.levels[k] != level:
+            changes.append(Change(name, float(state.levels[k]), level))
+            state.levels[k] = level
+            spec = game.config.instruments[k]
+            state.news.append(Observation(state.round, spec.imposer, spec.target, ObservationKind.SNAP_BACK, name, spec.kind))
+    state.log.append(Expired(state.round, None, a.name, tuple(changes)))
+
+
+def detect(game: Game, a: Agreement, party: str) -> None:
+    """The other side may notice a hidden breach that is still in place."""
+    state, index = game.state, game.index
+    hidden = [i for i in a.hidden_breaches.get(party, set()) if state.levels[index.inst_index[i]] > a.terms[i]]
+    a.hidden_breaches[party] = set(hidden)
+    if not hidden:
+        return
+    if game.rng.random() < game.config.dynamics.detection:
+        victim = a.other(party)
+        breach(game, a, party, sorted(hidden)[0], overt=False)
+        trust = float(state.trust[index.gov_index[victim], index.gov_index[party]])
+        state.log.append(Detected(state.round, victim, a.name, party, trust))
+
+
+def maybe_violate(game: Game, a: Agreement, party: str) -> None:
+    """A side may quietly push one of its committed instruments back up (drawn from traits)."""
+    state, index, d = game.state, game.index, game.config.dynamics
+    other = a.other(party)
+    g, h = index.gov_index[party], index.gov_index[other]
+    chance = d.violation_rate * game.governments[party].readiness * (1.0 - state.trust[g, h])
+    if game.rng.random() >= chance:
+        return
+    options = [name for name in a.terms if game.config.instrument(name).imposer == party
+               and state.levels[index.inst_index[name]] < index.hi[index.inst_index[name]]]
+    if not options:
+        return
+    trials = np.repeat(state.levels[None, :], len(options), axis=0)
+    for row, name in enumerate(options):
+        k = index.inst_index[name]
+        trials[row, k] = min(index.hi[k], state.levels[k] + game.config.instruments[k].step)
+    gain = game.values.package_utilities(trials)[1][:, g] - game.values.package_utilities(state.levels[None, :])[1][0, g]
+    best = int(np.argmax(gain))
+    if gain[best] <= 0:
+        return
+    name = options[best]
+    k = index.inst_index[name]
+    old = float(state.levels[k])
+    state.levels[k] = trials[best, k]
+    a.hidden_breaches.setdefault(party, set()).add(name)
+    state.counts.violations[party] += 1
+    state.log.append(QuietBreach(state.round, party, a.name, Change(name, old, float(state.levels[k])), other))
+
+
+def breach(game: Game, a: Agreement, party: str, instrument: str, overt: bool) -> None:
+    """`party` broke `a` (detected, or in the open): trust falls, the agreement is void, the victim sees it."""
+    state, gi = game.state, game.index.gov_index
+    victim = a.other(party)
+    i, j = gi[victim], gi[party]
+    state.trust[i, j] = max(0.0, state.trust[i, j] - game.config.dynamics.trust_penalty)
+    a.status = AgreementStatus.BROKEN
+    a.breached_by = party
+    state.counts.detected[party] += 1
+    if overt:
+        state.counts.violations[party] += 1
+    kind = game.config.instrument(instrument).kind
+    target = state.news if not overt else state.pending
+    target.append(Observation(state.round, party, victim, ObservationKind.VIOLATION, instrument, kind))

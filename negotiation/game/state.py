@@ -1,0 +1,126 @@
+"""The state of the game: where everything sits in the arrays, and what changes round by round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from negotiation.game.agreements import Agreement
+from negotiation.game.packages import grid
+from negotiation.game.records import Record
+from negotiation.scenario import Scenario
+from negotiation.strategies.moves import Observation, Offer
+
+
+@dataclass(frozen=True)
+class Index:
+    """Where each government and instrument sits in the game's arrays, with each instrument's bounds and grid."""
+
+    gov_names: list[str]
+    gov_index: dict[str, int]
+    inst_names: list[str]
+    inst_index: dict[str, int]
+    lo: np.ndarray
+    hi: np.ndarray
+    grids: list[np.ndarray]
+    _pairs: dict[frozenset, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, s: Scenario) -> Index:
+        govs = [g.name for g in s.governments]
+        insts = [i.name for i in s.instruments]
+        return cls(
+            gov_names=govs,
+            gov_index={name: k for k, name in enumerate(govs)},
+            inst_names=insts,
+            inst_index={name: k for k, name in enumerate(insts)},
+            lo=np.array([i.min for i in s.instruments], dtype=float),
+            hi=np.array([i.max for i in s.instruments], dtype=float),
+            grids=[grid(i.min, i.max, i.step) for i in s.instruments],
+        )
+
+    def pair_instruments(self, s: Scenario, a: str, b: str) -> list[int]:
+        """Indices of the instruments between a and b, both directions (memoised: asked every offer)."""
+        key = frozenset((a, b))
+        idx = self._pairs.get(key)
+        if idx is None:
+            idx = self._pairs[key] = [k for k, i in enumerate(s.instruments) if {i.imposer, i.target} == key]
+        return idx
+
+
+@dataclass
+class Talks:
+    """Talks between a pair of governments: open or not, whose turn it is, the offers made."""
+
+    pair: tuple[str, str]
+    open: bool
+    opened_round: int | None  # when the current episode of talks began (None: not yet resumed)
+    next_proposer: str
+    offers: list[Offer] = field(default_factory=list)
+    held_round: int = -1  # the last round with an offer on the table
+    agreed_round: int = -1  # the last round that ended in an agreement
+
+    def failed(self, round_: int) -> bool:
+        """Were talks held this round without ending in an agreement?"""
+        return self.held_round == round_ and self.agreed_round != round_
+
+    def offers_by(self, government: str) -> list[Offer]:
+        return [o for o in self.offers if o.proposer == government]
+
+
+@dataclass
+class Counts:
+    """Per-government tallies of a run: unilateral moves, violations committed and violations detected."""
+
+    escalations: dict[str, int]
+    de_escalations: dict[str, int]
+    violations: dict[str, int]
+    detected: dict[str, int]
+
+    @classmethod
+    def zero(cls, governments: list[str]) -> Counts:
+        return cls(*(dict.fromkeys(governments, 0) for _ in range(4)))
+
+    def items(self) -> list[tuple[str, dict[str, int]]]:
+        return [("escalations", self.escalations), ("de_escalations", self.de_escalations),
+                ("violations", self.violations), ("detected", self.detected)]
+
+
+@dataclass
+class GameState:
+    """Everything that changes during a run, apart from the economy's flows and stress."""
+
+    round: int
+    levels: np.ndarray  # every instrument's level
+    trust: np.ndarray  # (n_gov, n_gov): trust of government g in h
+    agreements: list[Agreement]
+    talks: dict[frozenset, Talks]
+    counts: Counts
+    news: list[Observation] = field(default_factory=list)  # what governments see this round
+    pending: list[Observation] = field(default_factory=list)  # what they will see next round
+    log: list[Record] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)  # the per-round table
+    round_start: np.ndarray | None = None  # the levels as the round began
+
+    def open_talks(self, a: str, b: str) -> None:
+        """Open talks between a and b (new talks start with a proposing); reopened talks restart their clock."""
+        talks = self.talks.get(frozenset((a, b)))
+        if talks is None:
+            self.talks[frozenset((a, b))] = Talks((a, b), True, self.round, a)
+        elif not talks.open:
+            talks.open = True
+            talks.opened_round = self.round
+
+    def agreement_between(self, a: str, b: str) -> Agreement | None:
+        pair = {a, b}
+        for agreement in reversed(self.agreements):
+            if agreement.in_force and set(agreement.parties) == pair:
+                return agreement
+        return None
+
+    def talks_with(self, a: str, b: str) -> Talks:
+        talks = self.talks.get(frozenset((a, b)))
+        if talks is None:
+            raise KeyError(f"no talks between {a} and {b}")
+        return talks

@@ -1,0 +1,176 @@
+"""The log's records as sentences, for a reader.
+
+`sentence(record, scenario)` tells the whole truth (the story and the log table); with a `viewer`
+(a government in a seat), the other side's private values are simply not rendered, and
+`visible(record, viewer)` says whether the viewer may see the record at all (a quiet breach is
+known only to the side that broke).
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from negotiation.game.records import (
+    Accepted,
+    Acted,
+    BreachNeverFound,
+    CannotAccept,
+    Change,
+    Detected,
+    EventFired,
+    Expired,
+    Extended,
+    NoOffer,
+    OfferMade,
+    OpenBreach,
+    QuietBreach,
+    Ratified,
+    Record,
+    Rejected,
+    Replaces,
+    Signed,
+)
+from negotiation.scenario import EventKind, Role, Scenario
+from negotiation.story.words import agreement_name, change_text, day
+
+
+def visible(record: Record, viewer: str | None) -> bool:
+    """May `viewer` (None: an omniscient reader) see this record?"""
+    return viewer is None or record.visible_to(viewer)
+
+
+def sees(viewer: str | None, who: str) -> bool:
+    """Does `viewer` see `who`'s private values? (Everyone's, for an omniscient reader.)"""
+    return viewer is None or viewer == who
+
+
+@singledispatch
+def sentence(record: Record, scenario: Scenario, viewer: str | None = None) -> str:
+    raise TypeError(f"no sentence for {type(record).__name__}")
+
+
+@sentence.register
+def _(r: EventFired, s: Scenario, viewer: str | None = None) -> str:
+    e = next(x for x in (*s.events, *s.injects) if x.name == r.event)
+    title = (e.description or e.name.replace("_", " ")).rstrip(".")
+    if e.kind is EventKind.SET_LEVEL:
+        return f"{title}: {change_text(s, Change(e.instrument, r.before, e.level))}."
+    if e.kind is EventKind.MARKET_SHOCK:
+        direction, where = ("adds", "to") if e.stress > 0 else ("takes", "from")
+        return f"{title}: it {direction} {abs(e.stress):.2f} {where} market stress (which then fades as usual)."
+    if e.kind is EventKind.LEADERS_CALL and e.trust:
+        return f"{title}. Trust between {e.between[0]} and {e.between[1]} rises by {e.trust:.2f}; talks are open."
+    if e.kind is EventKind.MEETING:
+        return f"{title}. Talks between {e.between[0]} and {e.between[1]} are open."
+    if e.kind is EventKind.DEADLINE:
+        return f"{title}." + (" An agreement is in force." if r.deal_in_force else " It passes without a deal.")
+    return f"{title}."
+
+
+@sentence.register
+def _(r: Extended, s: Scenario, viewer: str | None = None) -> str:
+    return f"The {agreement_name(r.agreement)} is extended to round {r.expiry_round} ({day(s, r.expiry_round)})."
+
+
+@sentence.register
+def _(r: Expired, s: Scenario, viewer: str | None = None) -> str:
+    text = f"The {agreement_name(r.agreement)} expires"
+    if not r.changes:
+        return text + "."
+    return text + ": levels snap back (" + "; ".join(change_text(s, c) for c in r.changes) + ")."
+
+
+@sentence.register
+def _(r: Detected, s: Scenario, viewer: str | None = None) -> str:
+    return (f"{r.actor} detects {r.violator}'s violation of the {agreement_name(r.agreement)}; "
+            f"the agreement is broken and {r.actor}'s trust falls to {r.trust:.2f}.")
+
+
+@sentence.register
+def _(r: QuietBreach, s: Scenario, viewer: str | None = None) -> str:
+    return f"{r.actor} quietly breaks its commitment: {change_text(s, r.change)} (unseen by {r.victim} so far)."
+
+
+@sentence.register
+def _(r: OpenBreach, s: Scenario, viewer: str | None = None) -> str:
+    return f"That breaks {r.actor}'s commitment under the {agreement_name(r.agreement)}, which is now void."
+
+
+@sentence.register
+def _(r: BreachNeverFound, s: Scenario, viewer: str | None = None) -> str:
+    return f"{r.actor}'s quiet breach of the {agreement_name(r.agreement)} is never discovered: the new agreement replaces it."
+
+
+@sentence.register
+def _(r: NoOffer, s: Scenario, viewer: str | None = None) -> str:
+    return f"{r.actor} has no offer to make to {r.responder}."
+
+
+@sentence.register
+def _(r: OfferMade, s: Scenario, viewer: str | None = None) -> str:
+    what = "; ".join(change_text(s, c) for c in r.changes) or "keep every level as it is"
+    verb = "counters" if r.counter else "offers"
+    days = r.duration * s.calendar.round_days
+    text = f"{r.actor} {verb}: {what}, for {r.duration} rounds ({days} days)."
+    worth = [f"{value:.3f} to {who} (no deal {reservation:.3f})"
+             for who, value, reservation in ((r.actor, r.value_proposer, r.reservation_proposer),
+                                             (r.responder, r.value_responder, r.reservation_responder))
+             if sees(viewer, who)]
+    return text + (f" Worth {' and '.join(worth)}." if worth else "")
+
+
+@sentence.register
+def _(r: Accepted, s: Scenario, viewer: str | None = None) -> str:
+    return f"{r.actor} accepts."
+
+
+@sentence.register
+def _(r: CannotAccept, s: Scenario, viewer: str | None = None) -> str:
+    numbers = f" ({r.value:.3f} against {r.reservation:.3f})" if sees(viewer, r.government) else ""
+    return f"{r.actor} cannot accept: the package is worth no more to {r.government} than no deal{numbers}."
+
+
+@sentence.register
+def _(r: Rejected, s: Scenario, viewer: str | None = None) -> str:
+    mine = sees(viewer, r.actor)
+    if r.value <= r.reservation:
+        if not mine:
+            return f"{r.actor} rejects the {r.what}: it is no better than no deal for it."
+        return f"{r.actor} rejects the {r.what}: worth {r.value:.3f} to it, no better than no deal ({r.reservation:.3f})."
+    if not mine:
+        return f"{r.actor} rejects the {r.what}: {r.actor} holds out for more."
+    return (f"{r.actor} rejects the {r.what}, though it beats no deal ({r.value:.3f} against {r.reservation:.3f}): "
+            f"{r.actor} holds out for more.")
+
+
+@sentence.register
+def _(r: Ratified, s: Scenario, viewer: str | None = None) -> str:
+    if r.ratified:
+        tail = f"; {', '.join(r.opposed)} opposed" if r.opposed else ""
+        return f"{r.actor} ratifies ({r.support:.0%} of influence in favour{tail})."
+    if not r.leader_approves:
+        leader = next(o for o in s.officials if o.government == r.actor and o.role is Role.LEADER)
+        return f"{r.actor}'s leader ({leader.title or leader.name}) refuses to ratify."
+    return f"{r.actor} fails to ratify: only {r.support:.0%} of influence in favour ({', '.join(r.opposed)} opposed)."
+
+
+@sentence.register
+def _(r: Signed, s: Scenario, viewer: str | None = None) -> str:
+    a, b = r.parties
+    head = f"Agreement signed between {a} and {b}, in force until round {r.expiry_round} ({day(s, r.expiry_round)})"
+    if not r.changes:
+        return head + ": every level stays where it is, now as a commitment."
+    return head + ": " + "; ".join(change_text(s, c) for c in r.changes) + "."
+
+
+@sentence.register
+def _(r: Replaces, s: Scenario, viewer: str | None = None) -> str:
+    return f"It replaces the {agreement_name(r.agreement)}."
+
+
+@sentence.register
+def _(r: Acted, s: Scenario, viewer: str | None = None) -> str:
+    verb = "raises" if r.escalate else "lowers"
+    what = change_text(s, r.change).replace(f"{r.actor} ", "its ", 1)
+    why = f" ({r.reason})" if r.reason else ""
+    return f"{r.actor} {verb} {what}{why}."
