@@ -6,10 +6,24 @@ import json
 
 import pytest
 import yaml
+from pydantic import TypeAdapter
 
 from conftest import DEFAULT, ROOT, SCENARIOS
 from negotiation.common.errors import ScenarioError
-from negotiation.scenario import Scenario, json_schema, load_scenario, parse_scenario
+from negotiation.scenario import (
+    Deadline,
+    EventKind,
+    EventSpec,
+    LeadersCall,
+    MarketShock,
+    Meeting,
+    Scenario,
+    SetLevel,
+    json_schema,
+    load_scenario,
+    parse_scenario,
+)
+from negotiation.scenario.events import EVENT_FIELDS
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
@@ -198,3 +212,112 @@ def test_two_agreements_between_one_pair_are_refused(tiny_data):
     tiny_data["agreements"] = [{"name": "one", **truce}, {"name": "two", **truce}]
     with pytest.raises(ScenarioError, match=r"agreements\[1\].parties: a second agreement between A and B"):
         parse_scenario(tiny_data, "tiny")
+
+
+# ----------------------------------------------------------------------------- events: one class per kind
+
+EVENTS = {
+    LeadersCall: {"name": "call", "kind": "leaders_call", "round": 1, "between": ["A", "B"], "trust": 0.2},
+    Meeting: {"name": "talk", "kind": "meeting", "round": 2, "between": ["A", "B"]},
+    SetLevel: {"name": "ruling", "kind": "set_level", "round": 3, "instrument": "a_tariff_b", "level": 0},
+    MarketShock: {"name": "crash", "kind": "market_shock", "round": 4, "stress": 0.5},
+    Deadline: {"name": "cliff", "kind": "deadline", "round": 5, "between": ["A", "B"], "stress": 0.1},
+}
+
+
+def _event_error(tiny_data, event: dict, where: str = "events") -> str:
+    """The message for a tiny scenario whose only event (or inject) is `event`."""
+    tiny_data[where] = [event]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(tiny_data, "tiny")
+    return str(info.value)
+
+
+def test_each_kind_of_event_becomes_its_own_class(tiny_data):
+    tiny_data["events"] = list(EVENTS.values())
+    s = parse_scenario(tiny_data, "tiny")
+    assert [type(e) for e in s.events] == list(EVENTS)
+    assert [e.kind for e in s.events] == list(EventKind)
+    assert all(isinstance(e.kind, EventKind) for e in s.events)
+    call, _, ruling, crash, cliff = s.events
+    assert (call.between, call.trust, ruling.instrument, ruling.level, crash.stress, cliff.stress) == (
+        ("A", "B"), 0.2, "a_tariff_b", 0.0, 0.5, 0.1)
+    assert not hasattr(crash, "between") and not hasattr(call, "level")
+
+
+def test_event_spec_is_the_union_of_the_kinds():
+    assert type(TypeAdapter(EventSpec).validate_python(EVENTS[Meeting])) is Meeting
+
+
+def test_optional_fields_of_a_kind_may_be_left_out(tiny_data):
+    tiny_data["events"] = [{"name": "call", "kind": "leaders_call", "round": 1, "between": ["A", "B"]},
+                           {"name": "cliff", "kind": "deadline", "round": 2, "between": ["A", "B"]}]
+    call, cliff = parse_scenario(tiny_data, "tiny").events
+    assert call.trust is None and cliff.stress is None
+
+
+@pytest.mark.parametrize(
+    "cls,field",
+    [(LeadersCall, "between"), (Meeting, "between"), (Deadline, "between"), (SetLevel, "instrument"),
+     (SetLevel, "level"), (MarketShock, "stress")],
+    ids=lambda x: x if isinstance(x, str) else x.__name__,
+)
+def test_a_kinds_missing_field_is_one_clear_line(tiny_data, cls, field):
+    event = {k: v for k, v in EVENTS[cls].items() if k != field}
+    assert _event_error(tiny_data, event) == f"tiny: events[0].{field}: required field is missing"
+
+
+def test_an_unknown_kind_lists_the_known_ones(tiny_data):
+    message = _event_error(tiny_data, {**EVENTS[Meeting], "kind": "meting"})
+    assert message == ("tiny: events[0].kind: unknown kind 'meting' (known: leaders_call, meeting, set_level, "
+                       "market_shock, deadline; did you mean 'meeting'?)")
+
+
+def test_an_event_without_a_kind(tiny_data):
+    event = {k: v for k, v in EVENTS[Meeting].items() if k != "kind"}
+    assert _event_error(tiny_data, event, "injects") == "tiny: injects[0].kind: required field is missing"
+
+
+def test_a_field_of_another_kind_is_an_unknown_field(tiny_data):
+    message = _event_error(tiny_data, {**EVENTS[Meeting], "level": 3})
+    assert message == ("tiny: events[0].level: unknown field "
+                       "(a meeting event has: name, kind, round, date, description, basis, between)")
+
+
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        ({"round": 1, "date": "2025-01-01"}, "events[0]: give round or date, not both"),
+        ({"stress": "0.5"}, "events[0].stress: Input should be a valid number (got '0.5')"),
+        ({"stress": 1.5}, "events[0].stress: Input should be less than or equal to 1 (got 1.5)"),
+        ({"round": 0}, "events[0].round: Input should be greater than or equal to 1 (got 0)"),
+        ({"basis": {"level": "test: a field a market shock does not have"}},
+         "events[0].basis.level: no field 'level' here to source"),
+    ],
+    ids=["round and date", "quoted number", "out of range", "round zero", "basis of another kind's field"],
+)
+def test_bad_fields_of_an_event_name_the_field_without_pydantic_noise(tiny_data, change, expected):
+    message = _event_error(tiny_data, {**EVENTS[MarketShock], **change})
+    assert message.startswith(f"tiny: {expected}"), message
+    assert "\n" not in message and "market_shock" not in message and "function-" not in message, message
+
+
+def test_checks_name_an_events_own_path(tiny_data):
+    tiny_data["events"] = [EVENTS[Meeting], {**EVENTS[SetLevel], "level": 500}]
+    tiny_data["injects"] = [{**EVENTS[Meeting], "name": "visit", "between": ["A", "C"]},
+                           {**EVENTS[MarketShock], "name": "talk"}]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(tiny_data, "tiny")
+    assert [str(p) for p in info.value.problems] == [
+        "injects[1].name: duplicate name 'talk'",
+        "events[1].level: 500 is outside a_tariff_b's bounds [0, 100]",
+        "injects[0].between[1]: unknown government 'C' (known: A, B)",
+    ]
+
+
+def test_the_digest_hashes_every_event_in_one_shape(default_scenario):
+    """Hashes recorded before events had a class per kind (transcripts, briefs) must still match."""
+    data = json.loads(default_scenario.canonical_json())
+    assert all(set(e) == set(EVENT_FIELDS) for e in data["events"] + data["injects"])
+    meeting = next(e for e in data["events"] if e["kind"] == "meeting")
+    assert meeting["level"] is None and meeting["between"] == ["US", "China"]

@@ -1,9 +1,13 @@
-"""Scenario files: the format (vocabulary and schema), loading, and the checks that make a file usable.
+"""Scenario files: the format (vocabulary, models, events), loading, and the checks that make a file usable.
 
 A scenario becomes one typed, validated, immutable `Scenario` at load time; everything above this
 layer reads that object and never the file.
 """
 
+from negotiation.scenario.checks import check_references
+from negotiation.scenario.events import Deadline, EventSpec, LeadersCall, MarketShock, Meeting, SetLevel
+from negotiation.scenario.loading import load_scenario, parse_scenario, read_yaml, validate_mapping
+from negotiation.scenario.problems import format_path, nearest
 from negotiation.scenario.schema import (
     MAX_GRID,
     SCHEMA_VERSION,
@@ -12,15 +16,11 @@ from negotiation.scenario.schema import (
     ControlEffect,
     DynamicsSpec,
     EconomySpec,
-    EventKind,
-    EventSpec,
-    ExpiryRule,
     GovernmentSpec,
     InstrumentSpec,
     KindSpec,
     OfficialSpec,
     Preference,
-    Role,
     Scenario,
     Source,
     Statement,
@@ -29,22 +29,25 @@ from negotiation.scenario.schema import (
     TalksSpec,
     TradeFlow,
     Traits,
-    check_references,
-    format_path,
     json_schema,
-    load_scenario,
-    nearest,
-    parse_scenario,
-    read_yaml,
-    validate_mapping,
 )
-from negotiation.scenario.vocabulary import INDICATORS, UNITS, ControlLevel, Indicator, InstrumentKind, describe_level
+from negotiation.scenario.vocabulary import (
+    INDICATORS,
+    UNITS,
+    ControlLevel,
+    EventKind,
+    ExpiryRule,
+    Indicator,
+    InstrumentKind,
+    Role,
+    describe_level,
+)
 
 __all__ = [
     "INDICATORS", "MAX_GRID", "SCHEMA_VERSION", "UNITS", "AgreementSpec", "Calendar", "ControlEffect", "ControlLevel",
-    "DynamicsSpec", "EconomySpec", "EventKind", "EventSpec", "ExpiryRule", "GovernmentSpec", "Indicator",
-    "InstrumentKind", "InstrumentSpec", "KindSpec", "OfficialSpec", "Preference", "Role", "Scenario", "Source",
-    "Statement", "StrategySpec", "StressSpec", "TalksSpec", "TradeFlow", "Traits", "check_references",
-    "describe_level", "format_path", "json_schema", "load_scenario", "nearest", "parse_scenario", "read_yaml",
-    "validate_mapping",
+    "Deadline", "DynamicsSpec", "EconomySpec", "EventKind", "EventSpec", "ExpiryRule", "GovernmentSpec", "Indicator",
+    "InstrumentKind", "InstrumentSpec", "KindSpec", "LeadersCall", "MarketShock", "Meeting", "OfficialSpec",
+    "Preference", "Role", "Scenario", "SetLevel", "Source", "Statement", "StrategySpec", "StressSpec", "TalksSpec",
+    "TradeFlow", "Traits", "check_references", "describe_level", "format_path", "json_schema", "load_scenario",
+    "nearest", "parse_scenario", "read_yaml", "validate_mapping",
 ]

@@ -1,8 +1,38 @@
-"""Instruments: the measures one government imposes on another, and their named levels."""
+"""The format's closed sets: roles, expiry rules, event and instrument kinds, named levels and indicators.
+
+Every enum a scenario file may name lives here, so the models (`schema.py`, `events.py`) and the
+game above them share one spelling of each idea.
+"""
 
 from __future__ import annotations
 
 from enum import Enum, IntEnum
+
+
+class Role(str, Enum):
+    """An official's part in its government; the leader ratifies (DESIGN.md, "Official")."""
+
+    LEADER = "leader"
+    NEGOTIATOR = "negotiator"
+    MINISTER = "minister"
+    SPOKESBODY = "spokesbody"
+
+
+class ExpiryRule(str, Enum):
+    """What happens when an agreement reaches its expiry round."""
+
+    SNAP_BACK = "snap_back"  # covered instruments return to the snap-back levels
+    EXTEND = "extend"  # the agreement runs on for `extension_rounds`, up to `max_extensions` times
+
+
+class EventKind(str, Enum):
+    """The kinds of scheduled or injected event; each has its own class in `events.py`."""
+
+    LEADERS_CALL = "leaders_call"  # raises trust between the pair and opens talks
+    MEETING = "meeting"  # opens talks between the pair
+    SET_LEVEL = "set_level"  # a ruling or decree sets an instrument's level
+    MARKET_SHOCK = "market_shock"  # market stress jumps (or eases, if negative)
+    DEADLINE = "deadline"  # the negotiators' horizon for the pair; stress rises if it passes without a deal
 
 
 class InstrumentKind(str, Enum):

@@ -764,8 +764,8 @@ def _dates(b: Briefing, g: str) -> list[str]:
     s = b.scenario
     items: list[tuple[int, str]] = []
     for e in s.events:
-        inst = s.instrument(e.instrument) if e.instrument else None
-        touches = (e.between and g in e.between) or (inst and g in (inst.imposer, inst.target))
+        inst = s.instrument(e.instrument) if getattr(e, "instrument", None) else None  # set_level events only
+        touches = (getattr(e, "between", None) and g in e.between) or (inst and g in (inst.imposer, inst.target))
         if touches or e.kind is EventKind.MARKET_SHOCK:
             r = s.event_round(e)
             what = md_escape(e.description or e.name.replace("_", " "))

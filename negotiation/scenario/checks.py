@@ -1,0 +1,288 @@
+"""Cross-field checks pydantic cannot do alone: names resolve, values lie within bounds, numbers are sourced.
+
+`check_references` runs one check per concern over a `Checks` context that holds the scenario,
+its name tables and the problems found so far; every check adds problems and never raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from negotiation.common.errors import Problem
+from negotiation.scenario.events import Deadline, LeadersCall, Meeting, SetLevel
+from negotiation.scenario.problems import nearest, pydantic_problem
+from negotiation.scenario.schema import MAX_GRID, InstrumentSpec, Scenario, StrategySpec
+from negotiation.scenario.vocabulary import UNITS, ExpiryRule, InstrumentKind, Role
+from negotiation.strategies import STRATEGIES
+
+PAIR_EVENTS = (LeadersCall, Meeting, Deadline)  # the kinds that name a pair of governments
+
+
+class Checks:
+    """One scenario under check: its names, the problems found, and the look-ups every check shares."""
+
+    def __init__(self, s: Scenario):
+        self.s = s
+        self.problems: list[Problem] = []
+        self.govs = [g.name for g in s.governments]
+        self.instruments = {i.name: i for i in s.instruments}
+        self.kinds = [k.value for k in InstrumentKind] + [k.name for k in s.kinds]
+        self.source_ids = [src.id for src in s.sources]
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def government(self, path: str, name: str) -> bool:
+        """Does `name` name a government? Reports it if not."""
+        if name not in self.govs:
+            self.add(path, f"unknown government {name!r} ({nearest(name, self.govs)})")
+            return False
+        return True
+
+    def instrument(self, path: str, name: str) -> InstrumentSpec | None:
+        """The instrument `name` names, or None (reported)."""
+        if name not in self.instruments:
+            self.add(path, f"unknown instrument {name!r} ({nearest(name, list(self.instruments))})")
+            return None
+        return self.instruments[name]
+
+    def level(self, path: str, inst: InstrumentSpec | None, level: float) -> None:
+        if inst is not None and not inst.min <= level <= inst.max:
+            self.add(path, f"{level:g} is outside {inst.name}'s bounds [{inst.min:g}, {inst.max:g}]")
+
+    def pair(self, path: str, pair: tuple[str, str]) -> bool:
+        """Are these two different, known governments? Reports each problem."""
+        ok = all([self.government(f"{path}[{k}]", g) for k, g in enumerate(pair)])
+        if ok and pair[0] == pair[1]:
+            self.add(path, "a pair needs two different governments")
+        return ok and pair[0] != pair[1]
+
+
+# ----------------------------------------------------------------------------- one check per concern
+
+
+def unique_names(c: Checks) -> None:
+    """Names are unique within each list, events and injects together; no official shares a government's name."""
+    s = c.s
+    for label, items in (("sources", s.sources), ("governments", s.governments), ("officials", s.officials),
+                         ("instruments", s.instruments), ("agreements", s.agreements)):
+        _unique(c, [(f"{label}[{i}]", item) for i, item in enumerate(items)], "id" if label == "sources" else "name")
+    events = [(f"events[{i}]", e) for i, e in enumerate(s.events)]
+    _unique(c, events + [(f"injects[{i}]", e) for i, e in enumerate(s.injects)], "name")
+    for i, o in enumerate(s.officials):
+        if o.name in c.govs:
+            c.add(f"officials[{i}].name", f"{o.name!r} is already a government's name")
+
+
+def _unique(c: Checks, items: Iterable[tuple[str, BaseModel]], key: str) -> None:
+    seen: set[str] = set()
+    for path, item in items:
+        name = getattr(item, key)
+        if name in seen:
+            c.add(f"{path}.{key}", f"duplicate name {name!r}")
+        seen.add(name)
+
+
+def declared_kinds(c: Checks) -> None:
+    """A scenario declares only kinds that do not ship."""
+    for i, k in enumerate(c.s.kinds):
+        if k.name in UNITS:
+            c.add(f"kinds[{i}].name", f"{k.name!r} is a built-in kind; declare only new ones")
+
+
+def governments(c: Checks) -> None:
+    """Each government's strategy is known and its parameters valid; each has exactly one leader."""
+    dangling = any(o.government not in c.govs for o in c.s.officials)  # reported by `officials`; don't cascade
+    for i, g in enumerate(c.s.governments):
+        strategy(c, f"governments[{i}].strategy", g.strategy)
+        leaders = [o.name for o in c.s.officials if o.government == g.name and o.role is Role.LEADER]
+        if len(leaders) != 1 and not dangling:
+            c.add(f"governments[{i}]", f"{g.name} needs exactly one official with role leader (has {len(leaders)})")
+
+
+def strategy(c: Checks, path: str, spec: StrategySpec) -> None:
+    """The strategy is registered, and its parameters validate against its own Params model."""
+    registered = STRATEGIES.get(spec.name)
+    if registered is None:
+        c.add(f"{path}.name", f"unknown strategy {spec.name!r} ({nearest(spec.name, sorted(STRATEGIES))})")
+        return
+    try:
+        registered.Params.model_validate(spec.params)
+    except ValidationError as exc:
+        for err in exc.errors():
+            p = pydantic_problem(err)
+            c.add(f"{path}.params" + ("." + p.path if p.path else ""), p.message)
+
+
+def instruments(c: Checks) -> None:
+    """Each instrument's kind, parties and bounds make sense; no two share kind, imposer and target."""
+    for i, inst in enumerate(c.s.instruments):
+        _instrument(c, f"instruments[{i}]", inst)
+    seen: dict[tuple, str] = {}
+    for i, inst in enumerate(c.s.instruments):
+        key = (inst.kind, inst.imposer, inst.target)
+        if key in seen:
+            c.add(f"instruments[{i}]", f"{inst.name} repeats {seen[key]}: the same kind, imposer and target")
+        seen.setdefault(key, inst.name)
+
+
+def _instrument(c: Checks, p: str, inst: InstrumentSpec) -> None:
+    if inst.kind not in c.kinds:
+        c.add(f"{p}.kind", f"unknown instrument kind {inst.kind!r} ({nearest(inst.kind, c.kinds)})")
+    c.government(f"{p}.imposer", inst.imposer)
+    c.government(f"{p}.target", inst.target)
+    if inst.imposer == inst.target:
+        c.add(p, "an instrument's imposer and target must differ")
+    if inst.min < 0:
+        c.add(f"{p}.min", f"{inst.min:g} is negative: levels run from 0 (no measure) upward")
+    if inst.kind in UNITS and UNITS[inst.kind] == "level" and inst.max > 3:
+        c.add(f"{p}.max", f"{inst.max:g} is above 3, the top of the control scale (3 = sweeping)")
+    steps = (inst.max - inst.min) / inst.step
+    if inst.min >= inst.max:
+        c.add(f"{p}.max", f"max ({inst.max:g}) must be above min ({inst.min:g})")
+    elif steps > MAX_GRID:
+        c.add(f"{p}.step", f"{inst.step:g} is too fine: {steps:.0f} steps between min and max (at most {MAX_GRID})")
+    elif not inst.min <= inst.initial <= inst.max:
+        c.add(f"{p}.initial", f"{inst.initial:g} is outside the bounds [{inst.min:g}, {inst.max:g}]")
+    is_control = inst.kind != InstrumentKind.TARIFF.value and inst.kind in c.kinds
+    if is_control and inst.kind not in c.s.economy.control_effects:
+        c.add(f"{p}.kind", f"economy.control_effects has no entry for kind {inst.kind!r}")
+
+
+def officials(c: Checks) -> None:
+    """Each official belongs to a known government, prefers levels within bounds, quotes known sources, and cares."""
+    for i, o in enumerate(c.s.officials):
+        p = f"officials[{i}]"
+        c.government(f"{p}.government", o.government)
+        for name, pref in o.preferences.items():
+            inst = c.instrument(f"{p}.preferences.{name}", name)
+            c.level(f"{p}.preferences.{name}.ideal", inst, pref.ideal)
+        for k, st in enumerate(o.statements):
+            if st.source not in c.source_ids:
+                c.add(f"{p}.statements[{k}].source",
+                      f"unknown source {st.source!r} ({nearest(st.source, c.source_ids)})")
+        if not any(pref.salience > 0 for pref in o.preferences.values()) and not any(o.indicators.values()):
+            c.add(f"{p}.preferences",
+                  "an official must care about something: give a positive salience or indicator weight")
+
+
+def agreements(c: Checks) -> None:
+    """One agreement per pair; terms and snap-backs on the pair's own instruments; a real expiry."""
+    pairs: set[frozenset] = set()
+    for i, a in enumerate(c.s.agreements):
+        p = f"agreements[{i}]"
+        if not c.pair(f"{p}.parties", a.parties):
+            continue
+        if frozenset(a.parties) in pairs:
+            c.add(f"{p}.parties",
+                  f"a second agreement between {a.parties[0]} and {a.parties[1]}: one at a time per pair")
+        pairs.add(frozenset(a.parties))
+        for field in ("terms", "snap_back"):
+            for name, level in getattr(a, field).items():
+                inst = c.instrument(f"{p}.{field}.{name}", name)
+                if inst is None:
+                    continue
+                c.level(f"{p}.{field}.{name}", inst, level)
+                if {inst.imposer, inst.target} != set(a.parties):
+                    c.add(f"{p}.{field}.{name}",
+                          f"{name} is not an instrument between {a.parties[0]} and {a.parties[1]}")
+        for name in a.snap_back:
+            if name not in a.terms:
+                c.add(f"{p}.snap_back.{name}", "a snap-back level needs a term for the same instrument")
+        if c.s.expiry_round(a) < 1:
+            c.add(f"{p}.expires_date", f"{a.expires_date} is before the scenario starts ({c.s.calendar.start})")
+        if a.on_expiry is ExpiryRule.EXTEND and (a.extension_rounds == 0 or a.max_extensions == 0):
+            c.add(f"{p}.on_expiry", "extend needs extension_rounds and max_extensions above 0")
+
+
+def talks(c: Checks) -> None:
+    """Talks join two known governments, once per pair, and one of them proposes first."""
+    seen: set[frozenset] = set()
+    for i, t in enumerate(c.s.talks):
+        p = f"talks[{i}]"
+        if not c.pair(f"{p}.between", t.between):
+            continue
+        if frozenset(t.between) in seen:
+            c.add(f"{p}.between", f"talks between {t.between[0]} and {t.between[1]} are listed twice")
+        seen.add(frozenset(t.between))
+        if t.first_proposer not in t.between:
+            c.add(f"{p}.first_proposer", f"{t.first_proposer!r} is not one of {list(t.between)}")
+
+
+def events(c: Checks) -> None:
+    """Scheduled events fall inside the calendar; each names a real pair, or an instrument and a level in bounds."""
+    s = c.s
+    for label, items in (("events", s.events), ("injects", s.injects)):
+        for i, e in enumerate(items):
+            p = f"{label}[{i}]"
+            dated = e.round is not None or e.date is not None
+            if label == "events" and not dated:
+                c.add(p, "a scheduled event needs a round or a date")
+                continue
+            r = s.event_round(e) if dated else 1
+            if label == "events" and not 1 <= r <= s.calendar.rounds:
+                field = "round" if e.round is not None else "date"
+                c.add(f"{p}.{field}", f"falls in round {r}, outside the calendar's rounds 1-{s.calendar.rounds}")
+            if isinstance(e, PAIR_EVENTS):
+                c.pair(f"{p}.between", e.between)
+            elif isinstance(e, SetLevel):
+                c.level(f"{p}.level", c.instrument(f"{p}.instrument", e.instrument), e.level)
+
+
+def economy(c: Checks) -> None:
+    """Each trade flow joins two known governments, once per direction; control effects name control kinds."""
+    seen: set[tuple[str, str]] = set()
+    for i, f in enumerate(c.s.economy.trade):
+        p = f"economy.trade[{i}]"
+        c.pair(p, (f.exporter, f.importer))
+        if (f.exporter, f.importer) in seen:
+            c.add(p, f"the flow {f.exporter} -> {f.importer} is listed twice")
+        seen.add((f.exporter, f.importer))
+    controls = [k for k in c.kinds if k != InstrumentKind.TARIFF.value]
+    for kind in c.s.economy.control_effects:
+        if kind not in controls:
+            c.add(f"economy.control_effects.{kind}", f"not a control kind ({nearest(kind, controls)})")
+
+
+def basis(c: Checks) -> None:
+    """Every basis entry names a field that exists where it stands, and a declared source (or 'assumption')."""
+    allowed = sorted(set(c.source_ids) | {"assumption"})
+    for path, obj in _models(c.s, ""):
+        fields = set(type(obj).model_fields) - {"basis"}
+        for key, note in getattr(obj, "basis", {}).items():
+            where = f"{path}.basis.{key}" if path else f"basis.{key}"
+            head = key.split(".", 1)[0]
+            if head not in fields:
+                c.add(where, f"no field {head!r} here to source ({nearest(head, sorted(fields))})")
+            tag = note.split(":", 1)[0].strip() if ":" in note else ""
+            if tag not in allowed:
+                c.add(where, f"must start with a source id or 'assumption:' ({nearest(tag or note, allowed)})")
+
+
+def _models(obj: BaseModel, path: str) -> Iterable[tuple[str, BaseModel]]:
+    """Every model in the scenario, with its path, parents before children (the order of the file)."""
+    yield path, obj
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        sub = f"{path}.{name}" if path else name
+        if isinstance(value, BaseModel):
+            yield from _models(value, sub)
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _models(item, f"{sub}[{i}]")
+
+
+CHECKS: tuple[Callable[[Checks], None], ...] = (
+    unique_names, declared_kinds, governments, instruments, officials, agreements, talks, events, economy, basis,
+)
+
+
+def check_references(s: Scenario) -> list[Problem]:
+    """Every cross-field problem in a validated scenario, in the order of the checks (an empty list: usable)."""
+    c = Checks(s)
+    for check in CHECKS:
+        check(c)
+    return c.problems
