@@ -27,9 +27,7 @@ def folder(package: str) -> Path:
     try:
         found = resources.files(package)
     except ModuleNotFoundError:
-        # An editable install made before the data became a package lacks the mapping to it.
-        raise InputError(package, "the game's shipped files are not installed with it: "
-                         "reinstall the package (pip install -e . in a checkout)") from None
+        raise InputError(package, "the game's shipped files are missing from this installation: reinstall it") from None
     if not isinstance(found, Path):
         raise InputError(package, f"the shipped files are not on disk ({found!r}): install the game with pip")
     return found
