@@ -8,9 +8,13 @@ import sys
 from pathlib import Path
 
 from negotiation.common.errors import InputError
+from negotiation.common.shipped import shipped_scenario
 
-PROJECT = Path(__file__).resolve().parent.parent
-DEFAULT_SCENARIO = PROJECT / "scenarios" / "june_2025_call.yaml"
+# From the installed package, not the current folder, so the default scenario plays from anywhere.
+try:
+    DEFAULT_SCENARIO = shipped_scenario()
+except InputError as exc:  # an install without its data: one line saying how to mend it, not a traceback
+    sys.exit(f"error: {exc.render()}")
 DEFAULT_OUT = Path("outputs")
 EXIT_INPUT = 2
 

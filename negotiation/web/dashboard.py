@@ -11,16 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+from negotiation.common.shipped import shipped_scenarios
 from negotiation.game.model import TradeTalksModel
 from negotiation.story import agreement_name, day, label, level_text, sentence
 from negotiation.scenario import Role, Scenario, load_scenario, parse_scenario
 from negotiation.strategies import STRATEGIES, make_strategy
-
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def shipped_scenarios() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
 
 
 def scenario_path(choice: str) -> Path:
