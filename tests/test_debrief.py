@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 import html
 import json
 import re
@@ -12,7 +13,7 @@ import pytest
 
 from conftest import DEFAULT, SCENARIOS
 from negotiation.game.bargaining import initial_analysis
-from negotiation.teaching.debrief import REPORT, SECTIONS, build_debrief, write_debrief
+from negotiation.teaching.debrief import REPORT, SECTIONS, build_debrief, discussion_questions, write_debrief
 from negotiation.common.errors import InputError
 from negotiation.game.model import TradeTalksModel
 from negotiation.results import run, write_run
@@ -215,6 +216,82 @@ def test_a_run_played_otherwise_is_compared_with_the_bots(tmp_path):
     # same folder, same report, byte for byte (pictures included)
     again = write_debrief(folder).read_text(encoding="utf-8")
     assert again == page
+
+
+# ----------------------------------------------------------------------------- facts from the log's data
+
+
+def rewrite_log(folder, change) -> None:
+    """Rewrite log.csv row by row: `change(i, row)` edits a row (a dict) in place."""
+    file = folder / "log.csv"
+    with file.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    for i, row in enumerate(rows):
+        change(i, row)
+    with file.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def reworded_run(tmp_path):
+    """The pinned debrief's run (the default scenario, seed 4), with every sentence of its log.csv replaced."""
+    result = run(load_scenario(DEFAULT), 4, source=str(DEFAULT))
+    folder = write_run(result, tmp_path / "run", plot=False)
+    rewrite_log(folder, lambda i, row: row.update(text=f"(line {i})"))
+    return result, folder
+
+
+def test_the_questions_read_the_logs_data_not_its_sentences(tmp_path):
+    """Who opposed, the share in favour and a breach nobody saw still come from log.csv's data column."""
+    result, folder = reworded_run(tmp_path)
+    vote = next(e for e in result.log if e.kind.value == "ratification" and e.data["opposed"])  # the premises
+    quiet = next(e for e in result.log if e.kind.value == "violation" and "instrument" in e.data)
+    assert not any(e.kind.value == "detection" for e in result.log)
+    qs = "\n".join(discussion_questions(build_debrief(folder)))
+    assert (f"In round {vote.round} (" in qs and f"{vote.actor} ratified the package ({vote.data['support']:.0%} of "
+            f"influence in favour) over the opposition of {vote.data['opposed'][0]} (") in qs
+    assert f"In round {quiet.round} (" in qs and "It was never detected before the run ended" in qs
+
+
+def test_who_detected_whom_is_read_from_the_detections_data(tmp_path):
+    """The quiet breach of the reworded run turned into its detection: the question names victim and violator."""
+    result, folder = reworded_run(tmp_path)
+    quiet = next(e for e in result.log if e.kind.value == "violation" and "instrument" in e.data)
+    victim = next(g.name for g in result.scenario.governments if g.name != quiet.actor)
+
+    def detect(i, row):
+        if row["kind"] == "violation" and "instrument" in row["data"]:
+            row.update(kind="detection", actor=victim, data=json.dumps({"violator": quiet.actor}))
+
+    rewrite_log(folder, detect)
+    qs = "\n".join(discussion_questions(build_debrief(folder)))
+    assert f"In round {quiet.round} (" in qs and f"{victim} detected {quiet.actor}'s violation: \u201c(line " in qs
+    assert "It was never detected" not in qs
+
+
+def test_a_leaders_refusal_is_read_from_the_vote_not_the_sentence(tmp_path):
+    _, folder = reworded_run(tmp_path)
+    refusal = {"support": 0.75, "ratified": False, "opposed": ["Trump"], "leader_approves": False}
+    first = []
+
+    def veto_first_vote(i, row):
+        if row["kind"] == "ratification" and not first:
+            row["data"] = json.dumps(refusal)
+            first.append(row["text"])
+
+    rewrite_log(folder, veto_first_vote)
+    qs = discussion_questions(build_debrief(folder))
+    asked = next(q for q in qs if f"\u201c{first[0]}\u201d" in q)
+    assert "Could the negotiator have foreseen the leader's refusal" in asked and "opposition" not in asked
+
+
+def test_a_log_with_a_malformed_data_column_is_refused(tmp_path):
+    folder = small_run(tmp_path)
+    rewrite_log(folder, lambda i, row: row.update(data="{not json") if i == 0 else None)
+    with pytest.raises(InputError, match="log.csv has a malformed row"):
+        build_debrief(folder)
 
 
 # ----------------------------------------------------------------------------- refusals

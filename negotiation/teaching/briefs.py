@@ -9,17 +9,17 @@ would ratify), so a brief never promises what the game will not do. Briefs are M
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import itertools
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError, Problem
+from negotiation.common.files import write_atomic
 from negotiation.game.model import TradeTalksModel
 from negotiation.story.render import label, level_text
 from negotiation.game.packages import best_package
@@ -75,10 +75,6 @@ TOLERANCE = 1e-12  # as in the model's ratification threshold test
 # Up to this many packages between two governments, red lines come from checking every one;
 # beyond it, from the model's own search for the best package around each level.
 MAX_PACKAGES = 250_000
-
-
-def _date(day: dt.date) -> str:
-    return day.strftime("%d %b %Y").lstrip("0")
 
 
 def _short(o: OfficialSpec) -> str:
@@ -416,7 +412,7 @@ def _heading(b: Briefing, seat: Seat) -> list[str]:
         "",
         f"> **Confidential.** For the player in the {md_escape(seat.id)} seat only. Do not show it to other players.",
         "",
-        f"**Scenario:** {md_escape(s.title)}. **Start:** {_date(c.start)}; {c.rounds} rounds of {c.round_days} days.",
+        f"**Scenario:** {md_escape(s.title)}. **Start:** {day_text(c.start)}; {c.rounds} rounds of {c.round_days} days.",
         "",
         md_escape(s.description) if s.description else "",
     ]
@@ -694,14 +690,14 @@ def _agreements(b: Briefing, g: str, h: str) -> list:
 
 def _expiry(b: Briefing, a) -> str:
     day = a.expires_date or b.scenario.date_of(a.expires_round)
-    return f"{_date(day)} (round {b.scenario.expiry_round(a)})"
+    return f"{day_text(day)} (round {b.scenario.expiry_round(a)})"
 
 
 def _agreement_lines(b: Briefing, a) -> list[str]:
     """An agreement in force: its terms, when it ends, and what happens then."""
     name = md_escape(a.name.replace("_", " "))
     terms = "; ".join(f"{_label(b, n)} {_levels(b, n, x)}" for n, x in a.terms.items())
-    signed = f", signed {_date(a.signed)}," if a.signed else ""
+    signed = f", signed {day_text(a.signed)}," if a.signed else ""
     about = f" {md_escape(a.description)}" if a.description else ""
     truce = " It is a truce: talks on a full deal go on while it holds." if a.interim else ""
     back = "; ".join(
@@ -731,7 +727,7 @@ def _talks_line(b: Briefing, g: str, h: str) -> str:
     elif opener is not None:
         r = b.scenario.event_round(opener)
         what = md_escape(opener.description or opener.name.replace("_", " "))
-        when = f"round {r} ({_date(b.scenario.date_of(r))})"
+        when = f"round {r} ({day_text(b.scenario.date_of(r))})"
         state = f"Talks are closed at the start; they open with this in {when}: {what}"
     else:
         state = "Talks are closed; only a meeting or a leaders' call (an instructor's inject) would open them"
@@ -770,12 +766,12 @@ def _dates(b: Briefing, g: str) -> list[str]:
             r = s.event_round(e)
             what = md_escape(e.description or e.name.replace("_", " "))
             tag = " (a deadline)" if e.kind is EventKind.DEADLINE else ""
-            items.append((r, f"- {_date(s.date_of(r)) if e.date is None else _date(e.date)} (round {r}): {what}{tag}."))
+            items.append((r, f"- {day_text(s.date_of(r)) if e.date is None else day_text(e.date)} (round {r}): {what}{tag}."))
     for a in s.agreements:
         if g in a.parties:
             items.append((s.expiry_round(a), f"- {_expiry(b, a)}: the {md_escape(a.name.replace('_', ' '))} expires."))
     last = s.calendar.rounds
-    items.append((last + 1, f"- {_date(s.date_of(last))} (round {last}): the last round of the game."))
+    items.append((last + 1, f"- {day_text(s.date_of(last))} (round {last}): the last round of the game."))
     return [text for _, text in sorted(items, key=lambda x: x[0])]
 
 
@@ -902,7 +898,7 @@ def _q_deadline(b: Briefing, seat: Seat, h: str) -> str | None:
         return (
             f"The {md_escape(a.name.replace('_', ' '))} ends on {_expiry(b, a)}, and {then}. No deal would leave you "
             f"{mood} today ({nd:.3f} against {today:.3f}): will you seek to extend it, replace it with a "
-            f"deal, or let it lapse, and what will you offer before {_date(a.expires_date or b.scenario.date_of(end))}?"
+            f"deal, or let it lapse, and what will you offer before {day_text(a.expires_date or b.scenario.date_of(end))}?"
         )
     talks = next((t for t in b.scenario.talks if set(t.between) == {seat.government, h}), None)
     top = _top(b.salience(seat), _pair(b, seat.government, h))
@@ -1295,10 +1291,8 @@ def _link(scenario: Scenario, seat: Seat) -> str:
 
 
 def _write(path: Path, text: str) -> Path:
-    """Write through a temporary file so that an interrupted run never leaves half a brief."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write a brief whole or not at all (an interrupted run never leaves half a brief); return its path."""
+    write_atomic(path, text)
     return path
 
 

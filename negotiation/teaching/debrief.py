@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
+from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError
 from negotiation.game.model import TradeTalksModel
 from negotiation.story.render import label, level_text
@@ -48,10 +49,7 @@ MARKS = {
     "detection": ("tab:red", "-", "violation detected"),
     "action": ("tab:purple", "-.", "unilateral action"),
 }
-# log.csv keeps only the story's sentences, so who detected whom and who opposed are read from narrative.py's wording.
-DETECTION = re.compile(r"^(?P<victim>\S+) detects (?P<violator>\S+)'s violation of the (?P<agreement>.+?);")
-OPPOSED = re.compile(r"[;(] ?(?P<names>[^;()]+) opposed\)")
-RATIO = re.compile(r"(?P<support>\d+%) of influence in favour")
+# A table cell whose text is a number ('0.645', '+0.019', '14,336') is right-aligned.
 NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
 
 
@@ -60,12 +58,17 @@ NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
 
 @dataclass(frozen=True)
 class LogLine:
-    """One line of a run's log.csv: the story's sentence and its kind."""
+    """One line of a run's log.csv: its kind and actor, the story's sentence, and the facts behind it (`data`).
+
+    The report reads facts from `data` (who violated, who opposed, the share in favour), never from `text`,
+    which it only quotes.
+    """
 
     round: int
     kind: str
     actor: str
     text: str
+    data: dict
 
 
 @dataclass(frozen=True)
@@ -180,11 +183,25 @@ def read_rounds(run_dir: Path, scenario: Scenario) -> list[dict]:
 
 
 def read_log(run_dir: Path) -> list[LogLine]:
-    """log.csv as LogLines."""
+    """log.csv as LogLines, each with its data column (JSON, empty for a line without facts) as a dict."""
     try:
-        return [LogLine(int(r["round"]), r["kind"], r["actor"] or "", r["text"]) for r in read_csv(run_dir, "log.csv")]
-    except (KeyError, TypeError, ValueError) as exc:
+        return [LogLine(int(r["round"]), r["kind"], r["actor"] or "", r["text"], line_data(r["data"]))
+                for r in read_csv(run_dir, "log.csv")]
+    except (KeyError, TypeError, ValueError) as exc:  # JSONDecodeError is a ValueError
         raise InputError(str(run_dir), f"log.csv has a malformed row ({exc})") from None
+
+
+def line_data(text: str | None) -> dict:
+    """A log line's data column: a JSON object, or nothing."""
+    data = json.loads(text) if text else {}
+    if not isinstance(data, dict):
+        raise ValueError(f"its data must be a JSON object, not {text!r}")
+    return data
+
+
+def flag(value) -> bool:
+    """A yes/no fact from log.csv's data, which may record it as true or as the text 'True'."""
+    return value is True or str(value) == "True"
 
 
 # ============================================================================ what the report computes
@@ -278,7 +295,7 @@ def build_debrief(run_dir: str | Path, scenario_file: str | Path | None = None) 
 
 def day(s: Scenario, round_: int) -> str:
     """'17 Jul 2025': the date a round starts."""
-    return s.date_of(max(round_, 1)).strftime("%d %b %Y").lstrip("0")
+    return day_text(s.date_of(max(round_, 1)))
 
 
 def when(s: Scenario, round_: int) -> str:
@@ -292,26 +309,32 @@ def lines_of(d: Debrief, kind: str) -> list[LogLine]:
 
 
 def detections(d: Debrief) -> list[tuple[LogLine, str, str]]:
-    """Detected violations as (line, victim, violator), read from the story's sentence."""
-    out = []
-    for e in lines_of(d, "detection"):
-        m = DETECTION.match(e.text)
-        if m:
-            out.append((e, m["victim"], m["violator"]))
-    return out
+    """Detected violations as (line, victim, violator): the line's actor detected the violator its data names."""
+    return [(e, e.actor, e.data["violator"]) for e in lines_of(d, "detection") if e.data.get("violator")]
+
+
+def refused(e: LogLine) -> bool:
+    """Did the leader refuse this ratification (a veto, whoever else was for it)?"""
+    return not flag(e.data.get("leader_approves", True))
 
 
 def opposition(d: Debrief) -> list[tuple[LogLine, list[str]]]:
-    """Ratification votes with officials against (or a leader's refusal), with the officials' names."""
+    """Ratification votes with officials against (or a leader's refusal), with the officials' names.
+
+    A leader's refusal names no one: the veto, not the vote, decided it.
+    """
     known = {o.name for o in d.folder.scenario.officials}
     out = []
     for e in lines_of(d, "ratification"):
-        m = OPPOSED.search(e.text)
-        names = [n.strip() for n in m["names"].split(",")] if m else []
-        names = [n for n in names if n in known]
-        if names or "refuses" in e.text:
+        names = [] if refused(e) else [n for n in e.data.get("opposed", []) if n in known]
+        if names or refused(e):
             out.append((e, names))
     return out
+
+
+def hidden(e: LogLine) -> bool:
+    """Was this violation a quiet one (a committed level pushed back up, unseen)? Only those name the instrument."""
+    return "instrument" in e.data
 
 
 def utility(d: Debrief, name: str, round_: int | None = None) -> float:
@@ -374,7 +397,7 @@ def q_detection(d: Debrief) -> str | None:
 def q_hidden_violation(d: Debrief) -> str | None:
     caught = {(violator, e.round) for e, _, violator in detections(d)}
     for e in lines_of(d, "violation"):
-        if "quietly" in e.text and not any(v == e.actor and r >= e.round for v, r in caught):
+        if hidden(e) and not any(v == e.actor and r >= e.round for v, r in caught):
             return (f"In {when(d.folder.scenario, e.round)}: \u201c{e.text}\u201d It was never detected before the "
                     "run ended. What is a commitment worth without verification, and what checks would you add "
                     "to the next agreement?")
@@ -393,8 +416,8 @@ def q_ratification(d: Debrief) -> str | None:
     name = names[0]
     concern = top_concern(s, name)
     cares = f" {name} cares most about {concern}." if concern else ""
-    support = RATIO.search(e.text)
-    share = f" ({support['support']} of influence in favour)" if support else ""
+    support = e.data.get("support")
+    share = f" ({support:.0%} of influence in favour)" if isinstance(support, (int, float)) else ""
     return (f"In {when(s, e.round)} {e.actor} ratified the package{share} over the opposition of "
             f"{', '.join(who(s, n) for n in names)}.{cares} What did the package fail to give {name}, and how could "
             "the negotiator have won that vote more comfortably, or should they not have tried?")
