@@ -10,6 +10,7 @@ import re
 import shutil
 
 import pytest
+from markupsafe import escape
 
 from conftest import DEFAULT, SCENARIOS
 from negotiation.game.bargaining import initial_analysis
@@ -22,6 +23,11 @@ from negotiation.strategies import make_strategy
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SEED = 1  # the command line's default seed
+def esc(text: str) -> str:
+    """Text as the report's templates escape it (autoescape: & < > " ' as entities)."""
+    return str(escape(text))
+
+
 DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
@@ -64,10 +70,10 @@ def small_run(tmp_path, source=DEFAULT):
 def test_report_has_every_section_and_the_scenario_title(debriefed):
     result, folder, report, page = debriefed
     assert report == folder / REPORT
-    title = html.escape(result.scenario.title)
+    title = esc(result.scenario.title)
     assert f"<h1>Debrief: {title}</h1>" in page and f"<title>Debrief: {title} (seed {SEED})</title>" in page
     headings = re.findall(r"<h2>(.*?)</h2>", page)
-    assert headings == [f"{n}. {html.escape(h)}" for n, h in enumerate(SECTIONS, start=1)]
+    assert headings == [f"{n}. {esc(h)}" for n, h in enumerate(SECTIONS, start=1)]
 
 
 def test_report_is_self_contained(debriefed):
@@ -106,14 +112,14 @@ def test_instruments_utilities_and_trade_tables_show_the_run(debriefed):
     marked = section(page, 1)
     for e in result.log:
         if e.kind.value in ("agreement", "expiry", "detection", "action", "violation"):
-            assert html.escape(e.text) in marked
+            assert esc(e.text) in marked
 
 
 def test_every_line_of_the_story_is_in_the_report_escaped(debriefed):
     result, folder, _, page = debriefed
     story = section(page, 4)
     lines = [ln.lstrip(" -") for ln in (folder / "story.md").read_text().splitlines() if ln.lstrip().startswith("- ")]
-    assert lines and all(html.escape(ln) in story for ln in lines)
+    assert lines and all(esc(ln) in story for ln in lines)
     rounds = sorted({e.round for e in result.log})
     assert re.findall(r"<h3>Round (\d+) \(", story) == [str(r) for r in rounds]
 
@@ -147,7 +153,7 @@ def test_the_deal_is_placed_against_the_frontier_and_the_nash_point(debriefed):
 def test_a_bot_run_matches_what_the_bots_would_have_done_and_says_so(debriefed):
     result, _, _, page = debriefed
     bots = section(page, 6)
-    assert "This run was played by the scenario&#x27;s own bots" in bots and "exactly the same result" in bots
+    assert "This run was played by the scenario&#39;s own bots" in bots and "exactly the same result" in bots
     assert 'class="differs"' not in bots
     rows = {r[0]: r[1:] for r in table_rows(bots)}
     assert rows[""] == ["this run", "bots from the same start"]
@@ -202,7 +208,7 @@ def test_a_run_played_otherwise_is_compared_with_the_bots(tmp_path):
     folder = write_run(played, tmp_path / "played", plot=False)
     page = write_debrief(folder).read_text(encoding="utf-8")
     section6 = section(page, 6)
-    assert "differs from what the scenario&#x27;s bots would have done" in section6
+    assert "differs from what the scenario&#39;s bots would have done" in section6
     assert "exactly the same result" not in section6
     rows = {r[0]: r[1:] for r in table_rows(section6)}
     assert rows["US played by"] == [played.manifest["strategies"]["US"], bots.manifest["strategies"]["US"]]
@@ -212,7 +218,7 @@ def test_a_run_played_otherwise_is_compared_with_the_bots(tmp_path):
     qs = "\n".join(questions(page))
     assert f"the first agreement would have come at round {bots.summary['first_agreement_round']}" in qs
     assert "this run had no agreement" in qs
-    assert "the bots&#x27; outcome" in section(page, 5)
+    assert "the bots&#39; outcome" in section(page, 5)
     # same folder, same report, byte for byte (pictures included)
     again = write_debrief(folder).read_text(encoding="utf-8")
     assert again == page
@@ -346,11 +352,23 @@ def test_not_a_folder_and_a_broken_manifest_are_refused(tmp_path):
         write_debrief(folder)
 
 
-def test_text_from_the_scenario_is_escaped(tmp_path):
-    copy = tmp_path / "scenario.yaml"
+def test_text_from_the_scenario_and_the_run_is_escaped(tmp_path):
+    """Hostile text in the scenario (a title, an official's title) and in the run's paths reaches the page inert."""
+    copy = tmp_path / "<i>scenario.yaml"
     text = DEFAULT.read_text(encoding="utf-8")
     hostile = 'title: "<script>alert(1)</script> & <b>co</b>"'
-    copy.write_text(text.replace('title: "After the Trump-Xi call of 5 June 2025"', hostile), encoding="utf-8")
-    page = write_debrief(small_run(tmp_path, copy)).read_text(encoding="utf-8")
-    assert "<script" not in page and "<b>co</b>" not in page
+    text = text.replace('title: "After the Trump-Xi call of 5 June 2025"', hostile)
+    text = text.replace("title: Commerce Secretary Howard Lutnick", 'title: "<img src=x onerror=alert(1)> Lutnick"')
+    copy.write_text(text, encoding="utf-8")
+    result = run(load_scenario(copy), SEED, rounds=3, source=str(copy))
+    folder = write_run(result, tmp_path / "<b>run\"", plot=False)
+    page = write_debrief(folder).read_text(encoding="utf-8")
+    assert "<script" not in page and "<b>" not in page and "<i>" not in page
+    assert re.findall(r"<img ([a-z]+)=", page) == ["src"] * len(DATA_URI.findall(page))  # only the report's pictures
     assert "<h1>Debrief: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;</h1>" in page
+    assert "<title>Debrief: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt; (seed 1)</title>" in page
+    assert "<td>&lt;img src=x onerror=alert(1)&gt; Lutnick</td>" in page
+    assert f"Run folder: {esc(str(folder))}." in page and "&lt;b&gt;run&#34;" in page
+    assert 'alt="&lt;script' not in page  # captions in attributes come from the report, and are escaped too
+    for caption in re.findall(r'alt="([^"]*)"', page):
+        assert "<" not in caption

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import html
 import io
 import json
 import re
@@ -25,6 +24,7 @@ from negotiation.game.model import TradeTalksModel
 from negotiation.story.render import label, level_text
 from negotiation.results.plots import plt
 from negotiation.results.result import RunResult, run
+from negotiation.common import pages
 from negotiation.common.files import write_atomic
 from negotiation.scenario import Scenario, load_scenario
 
@@ -657,97 +657,93 @@ def pictures(d: Debrief) -> dict[str, bytes]:
     return out
 
 
-# ============================================================================ HTML
-
-CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem;
-       color: #222; line-height: 1.45; }
-h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { border-bottom: 2px solid #ccc; margin-top: 2.4rem; }
-h3 { margin: 1.2rem 0 0.3rem; font-size: 1.05rem; }
-table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.92rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.differs td { background: #fff3cd; }
-figure { margin: 1rem 0; } img { max-width: 100%; border: 1px solid #ddd; }
-figcaption { font-size: 0.85rem; color: #555; }
-.meta { color: #555; } .verdict { padding: 0.6rem 0.9rem; border-left: 4px solid #888; background: #f7f7f7; }
-ul.story { list-style: none; padding-left: 0.4rem; } ul.story li { margin: 0.2rem 0; padding-left: 0.6rem;
-       border-left: 4px solid transparent; }
-li.offer, li.response { color: #555; } li.agreement { border-color: #2ca02c; } li.expiry { border-color: #ff7f0e; }
-li.violation, li.detection { border-color: #d62728; } li.action { border-color: #9467bd; }
-li.event { border-color: #1f77b4; }
-li.ratification { border-color: #8c564b; } li.note { margin-left: 1.5rem; font-style: italic; }
-ol.questions li { margin: 0.6rem 0; }
-"""
+# ============================================================================ the page's data
+# The template (teaching/templates/debrief.html) lays the report out; these build what it shows, as plain data.
 
 
-def esc(value) -> str:
-    return html.escape(str(value), quote=True)
+@dataclass(frozen=True)
+class Picture:
+    """A picture of the report: its file name, its PNG as a data URI (so the page needs nothing else), a caption."""
+
+    name: str
+    uri: str
+    caption: str
 
 
-def table(head: list[str], rows: list[list], differs: list[bool] | None = None) -> str:
-    """An HTML table; numbers right-aligned; rows flagged in `differs` highlighted."""
-    cell = lambda c: f'<td class="num">{esc(c)}</td>' if NUMBER.match(str(c)) else f"<td>{esc(c)}</td>"  # noqa: E731
-    flag = lambda i: ' class="differs"' if differs and differs[i] else ""  # noqa: E731
-    body = "".join(f"<tr{flag(i)}>{''.join(cell(c) for c in r)}</tr>" for i, r in enumerate(rows))
-    return f"<table><tr>{''.join(f'<th>{esc(h)}</th>' for h in head)}</tr>{body}</table>"
+@dataclass(frozen=True)
+class Cell:
+    """A table cell's text, and whether it is a number (right-aligned)."""
+
+    text: str
+    numeric: bool
 
 
-def figure(name: str, data: bytes, caption: str) -> str:
-    """An embedded PNG (a data URI, so the page needs nothing else) with its caption."""
-    uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-    caption = esc(caption)
-    return (f'<figure><img src="{uri}" alt="{caption}">'
-            f"<figcaption>{caption} (also saved as {esc(name)})</figcaption></figure>")
+@dataclass(frozen=True)
+class Row:
+    """A table row; `differs` highlights it (where this run and the bots part ways)."""
+
+    cells: tuple[Cell, ...]
+    differs: bool = False
 
 
-def section(n: int, body: str) -> str:
-    return f'<section id="section-{n}"><h2>{n}. {esc(SECTIONS[n - 1])}</h2>\n{body}\n</section>'
+@dataclass(frozen=True)
+class Table:
+    head: tuple[str, ...]
+    rows: tuple[Row, ...]
 
 
-def para(text: str, cls: str | None = None) -> str:
-    attr = f' class="{cls}"' if cls else ""
-    return f"<p{attr}>{esc(text)}</p>"
+def table(head: list[str], rows: list[list], differs: list[bool] | None = None) -> Table:
+    """A table of text; cells that read as numbers are marked to be right-aligned."""
+    cell = lambda c: Cell(str(c), bool(NUMBER.match(str(c))))  # noqa: E731
+    return Table(tuple(head), tuple(Row(tuple(cell(c) for c in r), bool(differs and differs[i]))
+                                    for i, r in enumerate(rows)))
 
 
-def header_html(d: Debrief) -> str:
+def picture(name: str, pics: dict[str, bytes], caption: str) -> Picture:
+    return Picture(name, "data:image/png;base64," + base64.b64encode(pics[name]).decode("ascii"), caption)
+
+
+def meta(d: Debrief) -> str:
+    """The line under the title: scenario, seed, calendar, who played, where the run is."""
     f, s = d.folder, d.folder.scenario
     plays = "; ".join(f"{g}: {st}" for g, st in d.mine.strategies.items())
-    return (f"<h1>Debrief: {esc(s.title)}</h1>\n"
-            + para(f"Scenario {s.name} ({f.scenario_file}), seed {f.seed}, {f.rounds} rounds of "
-                   f"{s.calendar.round_days} days from {day(s, 1)} to {day(s, f.rounds)}. Played by: {plays}. "
-                   f"Run folder: {f.path}.", "meta"))
+    return (f"Scenario {s.name} ({f.scenario_file}), seed {f.seed}, {f.rounds} rounds of {s.calendar.round_days} days "
+            f"from {day(s, 1)} to {day(s, f.rounds)}. Played by: {plays}. Run folder: {f.path}.")
 
 
-def instruments_html(d: Debrief, pics: dict[str, bytes]) -> str:
+def instruments_part(d: Debrief, pics: dict[str, bytes]) -> dict:
+    """Section 1: the picture, each instrument's start, peak and end, and the marked moments."""
     s, rows = d.folder.scenario, d.folder.rows
     caption = ("Instrument levels by round; vertical lines mark events, agreements, expiries, broken commitments, "
                "detected violations and unilateral actions")
-    body = [figure("debrief-instruments.png", pics["debrief-instruments.png"], caption)]
-    table_rows = []
+    levels = []
     for spec in s.instruments:
-        levels = series(rows, f"level_{spec.name}")
-        table_rows.append([label(spec)] + [level_text(s, spec.name, x) for x in (levels[0], max(levels), levels[-1])])
-    body.append(table(["instrument", "start", "peak", "end"], table_rows))
+        series_ = series(rows, f"level_{spec.name}")
+        levels.append([label(spec)] + [level_text(s, spec.name, x) for x in (series_[0], max(series_), series_[-1])])
     marked = [e for e in d.folder.log if e.kind in MARKS and e.kind != "event"]  # events are in the story
-    if marked:
-        items = "".join(f"<li>{esc(when(s, e.round))}: {esc(e.text)}</li>" for e in marked)
-        body.append(f"<h3>Marked moments</h3><ul>{items}</ul>")
-    return section(1, "\n".join(body))
+    return {
+        "picture": picture("debrief-instruments.png", pics, caption),
+        "table": table(["instrument", "start", "peak", "end"], levels),
+        "marked": [f"{when(s, e.round)}: {e.text}" for e in marked],
+    }
 
 
-def utilities_html(d: Debrief, pics: dict[str, bytes]) -> str:
+def utilities_part(d: Debrief, pics: dict[str, bytes]) -> dict:
+    """Section 2: the picture, and every government's and official's utility at the start and the end."""
     s = d.folder.scenario
     rows = [[g.name, "government", "", utility(d, g.name, 0), utility(d, g.name)] for g in s.governments]
     rows += [[o.name, o.government, o.title or o.role.value, utility(d, o.name, 0), utility(d, o.name)]
              for o in s.officials]
     rows = [r[:3] + [f"{r[3]:.3f}", f"{r[4]:.3f}", f"{r[4] - r[3]:+.3f}"] for r in rows]
-    return section(2, figure("debrief-utilities.png", pics["debrief-utilities.png"],
-                             "Utility of each government (thick) and of each of its officials, by round")
-                   + table(["who", "government", "role", "start", "end", "change"], rows))
+    return {
+        "picture": picture("debrief-utilities.png", pics,
+                           "Utility of each government (thick) and of each of its officials, by round"),
+        "table": table(["who", "government", "role", "start", "end", "change"], rows),
+    }
 
 
-def trade_html(d: Debrief, pics: dict[str, bytes]) -> str:
+def trade_part(d: Debrief, pics: dict[str, bytes]) -> dict:
+    """Section 3: the picture, and trade flows, balances and market stress at the start and the end."""
     s, first, last = d.folder.scenario, d.folder.rows[0], d.folder.rows[-1]
     rows = [[f"{f.exporter} -> {f.importer} exports", f"{first[k]:.1f}", f"{last[k]:.1f}"]
             for f in s.economy.trade for k in [f"flow_{f.exporter}_{f.importer}"]]
@@ -755,27 +751,21 @@ def trade_html(d: Debrief, pics: dict[str, bytes]) -> str:
              for g in s.governments for k in [f"balance_{g.name}"]]
     rows.append(["market stress (0..1)", f"{first['market_stress']:.2f}", f"{last['market_stress']:.2f}"])
     caption = "Goods trade flows, each government's balance across its modelled flows, and market stress"
-    return section(3, figure("debrief-trade.png", pics["debrief-trade.png"], caption)
-                   + table(["$bn a year", "start", "end"], rows))
+    return {"picture": picture("debrief-trade.png", pics, caption), "table": table(["$bn a year", "start", "end"], rows)}
 
 
-def story_html(d: Debrief) -> str:
-    """The log, round by round, as in story.md; each line styled by its kind."""
-    s, parts, current = d.folder.scenario, [], None
+def story_part(d: Debrief) -> list[dict]:
+    """Section 4: the log, round by round as in story.md, each line with its kind (which styles it)."""
+    s, rounds = d.folder.scenario, []
     for e in d.folder.log:
-        if e.round != current:
-            close = "</ul>" if current is not None else ""
-            parts.append(f'{close}<h3>{esc(when(s, e.round).replace("round", "Round", 1))}</h3><ul class="story">')
-            current = e.round
-        parts.append(f'<li class="{esc(e.kind)}">{esc(e.text)}</li>')
-    parts.append("</ul>" if current is not None else para("Nothing happened: the log is empty."))
-    intro = para("Every line of the run's log (story.md, log.csv). Offers and replies are in grey; coloured bars "
-                 "mark agreements (green), expiries (orange), violations (red), actions (purple), votes (brown) "
-                 "and events (blue).")
-    return section(4, intro + "\n".join(parts))
+        if not rounds or rounds[-1]["round"] != e.round:
+            rounds.append({"round": e.round, "heading": when(s, e.round).replace("round", "Round", 1), "lines": []})
+        rounds[-1]["lines"].append({"kind": e.kind, "text": e.text})
+    return rounds
 
 
-def pair_html(d: Debrief, p: PairOutcome, pics: dict[str, bytes]) -> str:
+def pair_part(d: Debrief, p: PairOutcome, pics: dict[str, bytes]) -> dict:
+    """Section 5, one pair: the picture, the points, and (if a deal was possible) the Nash package against the end."""
     s, pa, m = d.folder.scenario, p.analysis, p.metrics
     points = [["no deal (disagreement)", f"{pa.da:.3f}", f"{pa.db:.3f}"]]
     for name, k in (("Nash point", pa.nash), ("Kalai-Smorodinsky point", pa.ks)):
@@ -783,33 +773,23 @@ def pair_html(d: Debrief, p: PairOutcome, pics: dict[str, bytes]) -> str:
         points.append([name] + ([f"{pt[0]:.3f}", f"{pt[1]:.3f}"] if pt else ["none", "none"]))
     points.append(["this run's outcome", f"{p.outcome[0]:.3f}", f"{p.outcome[1]:.3f}"])
     points.append(["the bots' outcome", f"{p.bots[0]:.3f}", f"{p.bots[1]:.3f}"])
-    body = [f"<h3>{esc(pa.a)} and {esc(pa.b)}</h3>",
-            figure(pair_picture(p), pics[pair_picture(p)],
-                   f"Every package between {pa.a} and {pa.b} valued at the start, with the Pareto frontier, "
-                   "no deal, the Nash and Kalai-Smorodinsky points and the run's outcome"),
-            table(["point", f"utility of {pa.a}", f"utility of {pa.b}"], points)]
+    part = {
+        "a": pa.a, "b": pa.b, "empty": pa.nash is None,
+        "picture": picture(pair_picture(p), pics,
+                           f"Every package between {pa.a} and {pa.b} valued at the start, with the Pareto frontier, "
+                           "no deal, the Nash and Kalai-Smorodinsky points and the run's outcome"),
+        "points": table(["point", f"utility of {pa.a}", f"utility of {pa.b}"], points),
+    }
     if pa.nash is None:
-        body.append(para(f"No package beat no deal for both {pa.a} and {pa.b} at the start: "
-                         "the zone of agreement was empty."))
-        return "\n".join(body)
-    body.append(para(f"The outcome lies {m['nash_distance']:.3f} from the Nash point and {m['frontier_distance']:.3f} "
-                     f"from the Pareto frontier; its joint welfare is {m['joint_welfare']:.3f} against "
-                     f"{m['nash_welfare']:.3f} at the Nash point. {m['zone_share']:.0%} of the {len(pa.ua):,} packages "
-                     "beat no deal for both sides."))
+        return part
+    part["distances"] = (f"The outcome lies {m['nash_distance']:.3f} from the Nash point and "
+                         f"{m['frontier_distance']:.3f} from the Pareto frontier; its joint welfare is "
+                         f"{m['joint_welfare']:.3f} against {m['nash_welfare']:.3f} at the Nash point. "
+                         f"{m['zone_share']:.0%} of the {len(pa.ua):,} packages beat no deal for both sides.")
     end = d.mine.final_levels
     terms = [[label(s.instrument(n)), level_text(s, n, lv), level_text(s, n, end[n])] for n, lv in p.nash_terms.items()]
-    body.append(table(["instrument", "Nash package", "this run's end"], terms))
-    return "\n".join(body)
-
-
-def bargaining_html(d: Debrief, pics: dict[str, bytes]) -> str:
-    intro = para("The bargaining problem at the start of the run (round 0): every package on the instruments' "
-                 "grids, valued for both governments; no deal is each side's value if talks fail. The run's outcome "
-                 "is its final levels valued the same way (other instruments and market stress as at the start), "
-                 "as in summary.json.")
-    if not d.pairs:
-        return section(5, intro + para("No talks were open at the start, so there is no bargaining problem to draw."))
-    return section(5, intro + "\n".join(pair_html(d, p, pics) for p in d.pairs))
+    part["terms"] = table(["instrument", "Nash package", "this run's end"], terms)
+    return part
 
 
 def comparison_rows(d: Debrief) -> list[tuple[str, str, str]]:
@@ -844,25 +824,30 @@ def verdict(d: Debrief) -> str:
             f"(seed {f.seed}, {f.rounds} rounds) in: {what}.")
 
 
-def bots_html(d: Debrief) -> str:
+def bots_part(d: Debrief) -> dict:
+    """Section 6: the verdict, and this run against the bots' side by side (differences highlighted)."""
     rows = comparison_rows(d)
-    return section(6, para(verdict(d), "verdict") + table(["", "this run", "bots from the same start"],
-                                                          [list(r) for r in rows], [r[1] != r[2] for r in rows]))
-
-
-def questions_html(d: Debrief) -> str:
-    items = "".join(f"<li>{esc(q)}</li>" for q in discussion_questions(d))
-    return section(7, f'<ol class="questions">{items}</ol>')
+    return {"verdict": verdict(d),
+            "table": table(["", "this run", "bots from the same start"], [list(r) for r in rows],
+                           [r[1] != r[2] for r in rows])}
 
 
 def render_html(d: Debrief, pics: dict[str, bytes]) -> str:
-    """The whole report: one page, inline CSS, pictures as data URIs, no scripts, nothing fetched."""
-    s = d.folder.scenario
-    parts = [header_html(d), instruments_html(d, pics), utilities_html(d, pics), trade_html(d, pics), story_html(d),
-             bargaining_html(d, pics), bots_html(d), questions_html(d)]
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>Debrief: {esc(s.title)} (seed {d.folder.seed})</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(parts) + "\n</body>\n</html>\n")
+    """The whole report: one page, its stylesheet inlined, pictures as data URIs, no scripts, nothing fetched."""
+    return pages.render(
+        "teaching/debrief.html",
+        title=d.folder.scenario.title,
+        seed=d.folder.seed,
+        meta=meta(d),
+        headings=SECTIONS,
+        instruments=instruments_part(d, pics),
+        utilities=utilities_part(d, pics),
+        trade=trade_part(d, pics),
+        story=story_part(d),
+        pairs=[pair_part(d, p, pics) for p in d.pairs],
+        bots=bots_part(d),
+        questions=discussion_questions(d),
+    )
 
 
 def write_debrief(run_dir: str | Path, *, scenario_file: str | Path | None = None) -> Path:
