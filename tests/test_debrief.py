@@ -8,11 +8,13 @@ import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from markupsafe import escape
 
-from conftest import DEFAULT, SCENARIOS
+from conftest import DEFAULT, ROOT, SCENARIOS
 from negotiation.game.bargaining import initial_analysis
 from negotiation.teaching.debrief import REPORT, SECTIONS, build_debrief, discussion_questions, write_debrief
 from negotiation.common.errors import InputError
@@ -195,6 +197,24 @@ def test_discussion_questions_name_what_happened_in_this_run(debriefed):
     if summary[f"nash_distance_{a}_{b}"] is not None:
         assert f"lies {summary[f'nash_distance_{a}_{b}']:.3f} from the Nash point" in text
     assert "a replay from the same start gives exactly the same result" in text
+
+
+def test_pictures_are_drawn_without_pyplot(tmp_path):
+    """A run's plot and a debrief's pictures use figures of their own: pyplot (global state) is never imported."""
+    script = (
+        "import sys\n"
+        "from negotiation.results import run, write_run\n"
+        "from negotiation.scenario import load_scenario\n"
+        "from negotiation.teaching.debrief import write_debrief\n"
+        f"source = {str(DEFAULT)!r}\n"
+        f"folder = write_run(run(load_scenario(source), 1, rounds=3, source=source), {str(tmp_path / 'run')!r})\n"
+        "write_debrief(folder)\n"
+        "print('matplotlib.pyplot' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "False"
+    assert (tmp_path / "run" / "run.png").read_bytes()[:8] == PNG
+    assert (tmp_path / "run" / "debrief-instruments.png").read_bytes()[:8] == PNG
 
 
 # ----------------------------------------------------------------------------- a run not played by the bots

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -22,9 +21,9 @@ from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError
 from negotiation.game.model import TradeTalksModel
 from negotiation.story.render import label, level_text
-from negotiation.results.plots import plt
 from negotiation.results.result import RunResult, run
 from negotiation.common import pages
+from negotiation.common.figures import new_figure, png_bytes
 from negotiation.common.files import write_atomic
 from negotiation.scenario import Scenario, load_scenario
 
@@ -515,14 +514,6 @@ def discussion_questions(d: Debrief) -> list[str]:
 # ============================================================================ pictures
 
 
-def png(fig) -> bytes:
-    """A figure as PNG bytes (no timestamp or software tag: same run, same bytes)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def series(rows: list[dict], key: str) -> list[float]:
     return [r[key] for r in rows]
 
@@ -549,7 +540,8 @@ def instruments_png(d: Debrief) -> bytes:
     for spec in s.instruments:
         groups[tariffs if s.unit_of(spec.kind) == "percent" else controls].append(spec)
     groups = {k: v for k, v in groups.items() if v}
-    fig, axes = plt.subplots(len(groups), 1, figsize=(11, 3.6 * len(groups)), sharex=True, squeeze=False)
+    fig = new_figure(figsize=(11, 3.6 * len(groups)))
+    axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)
     axes = list(axes[:, 0])
     for ax, (title, specs) in zip(axes, groups.items()):
         for n, spec in enumerate(specs):
@@ -567,14 +559,15 @@ def instruments_png(d: Debrief) -> bytes:
     axes[-1].set_xlabel(f"round ({s.calendar.round_days} days each, from {s.calendar.start})")
     fig.suptitle(f"{s.title}: instruments (seed {d.folder.seed})")
     fig.tight_layout()
-    return png(fig)
+    return png_bytes(fig)
 
 
 def utilities_png(d: Debrief) -> bytes:
     """One panel per government: its utility (thick) and each of its officials'."""
     s, rows = d.folder.scenario, d.folder.rows
     rounds = series(rows, "round")
-    fig, axes = plt.subplots(1, len(s.governments), figsize=(5 * len(s.governments), 3.8), sharey=True, squeeze=False)
+    fig = new_figure(figsize=(5 * len(s.governments), 3.8))
+    axes = fig.subplots(1, len(s.governments), sharey=True, squeeze=False)
     for ax, g in zip(axes[0], s.governments):
         ax.plot(rounds, series(rows, f"utility_{g.name}"), color="black", linewidth=3, label=f"{g.name} (government)")
         for o in (o for o in s.officials if o.government == g.name):
@@ -585,14 +578,15 @@ def utilities_png(d: Debrief) -> bytes:
         ax.legend(fontsize=7)
     axes[0][0].set_ylabel("utility (0..1)")
     fig.tight_layout()
-    return png(fig)
+    return png_bytes(fig)
 
 
 def trade_png(d: Debrief) -> bytes:
     """Trade flows, each government's balance, and market stress, round by round."""
     s, rows = d.folder.scenario, d.folder.rows
     rounds = series(rows, "round")
-    fig, (ax_f, ax_b, ax_s) = plt.subplots(1, 3, figsize=(14, 3.8))
+    fig = new_figure(figsize=(14, 3.8))
+    ax_f, ax_b, ax_s = fig.subplots(1, 3)
     for f in s.economy.trade:
         flow = series(rows, f"flow_{f.exporter}_{f.importer}")
         ax_f.plot(rounds, flow, linewidth=2, label=f"{f.exporter} -> {f.importer}")
@@ -609,13 +603,14 @@ def trade_png(d: Debrief) -> bytes:
     ax_f.legend(fontsize=7)
     ax_b.legend(fontsize=7)
     fig.tight_layout()
-    return png(fig)
+    return png_bytes(fig)
 
 
 def bargaining_png(d: Debrief, p: PairOutcome) -> bytes:
     """Every package's (ua, ub), the frontier, no deal, the Nash and K-S points, and the run's outcome."""
     pa = p.analysis
-    fig, ax = plt.subplots(figsize=(10, 6))
+    fig = new_figure(figsize=(10, 6))
+    ax = fig.subplots()
     ax.scatter(pa.ua, pa.ub, s=3, color="lightgrey", rasterized=True, label=f"all {len(pa.ua):,} packages")
     zone = individually_rational(pa.ua, pa.ub, pa.da, pa.db)
     ax.scatter(pa.ua[zone], pa.ub[zone], s=3, color="#9ecae1", rasterized=True, label="packages both prefer to no deal")
@@ -638,7 +633,7 @@ def bargaining_png(d: Debrief, p: PairOutcome) -> bytes:
     ax.grid(alpha=0.25)
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
-    return png(fig)
+    return png_bytes(fig)
 
 
 def pair_picture(p: PairOutcome) -> str:
