@@ -412,7 +412,8 @@ def _heading(b: Briefing, seat: Seat) -> list[str]:
         "",
         f"> **Confidential.** For the player in the {md_escape(seat.id)} seat only. Do not show it to other players.",
         "",
-        f"**Scenario:** {md_escape(s.title)}. **Start:** {day_text(c.start)}; {c.rounds} rounds of {c.round_days} days.",
+        f"**Scenario:** {md_escape(s.title)}. **Start:** {day_text(c.start)}; "
+        f"{c.rounds} rounds of {c.round_days} days.",
         "",
         md_escape(s.description) if s.description else "",
     ]
@@ -766,7 +767,8 @@ def _dates(b: Briefing, g: str) -> list[str]:
             r = s.event_round(e)
             what = md_escape(e.description or e.name.replace("_", " "))
             tag = " (a deadline)" if e.kind is EventKind.DEADLINE else ""
-            items.append((r, f"- {day_text(s.date_of(r)) if e.date is None else day_text(e.date)} (round {r}): {what}{tag}."))
+            day = day_text(s.date_of(r) if e.date is None else e.date)
+            items.append((r, f"- {day} (round {r}): {what}{tag}."))
     for a in s.agreements:
         if g in a.parties:
             items.append((s.expiry_round(a), f"- {_expiry(b, a)}: the {md_escape(a.name.replace('_', ' '))} expires."))
@@ -898,7 +900,8 @@ def _q_deadline(b: Briefing, seat: Seat, h: str) -> str | None:
         return (
             f"The {md_escape(a.name.replace('_', ' '))} ends on {_expiry(b, a)}, and {then}. No deal would leave you "
             f"{mood} today ({nd:.3f} against {today:.3f}): will you seek to extend it, replace it with a "
-            f"deal, or let it lapse, and what will you offer before {day_text(a.expires_date or b.scenario.date_of(end))}?"
+            f"deal, or let it lapse, and what will you offer before "
+            f"{day_text(a.expires_date or b.scenario.date_of(end))}?"
         )
     talks = next((t for t in b.scenario.talks if set(t.between) == {seat.government, h}), None)
     top = _top(b.salience(seat), _pair(b, seat.government, h))

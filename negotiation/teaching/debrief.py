@@ -4,7 +4,8 @@ It reads a run folder as `results.write_run` leaves it, reloads the scenario its
 (refusing one that has changed since), and shows what happened, what was possible (the Pareto
 frontier, the Nash point) and what the scenario's own bots would have done from the same start,
 ending with questions drawn from the run. It works from the files alone, for any run, played or
-simulated.
+simulated: the facts come from rounds.csv and log.csv's data column, never from the story's
+sentences. This module computes what the page shows; teaching/templates/debrief.html lays it out.
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
+from negotiation.common import pages
 from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError
-from negotiation.game.model import TradeTalksModel
-from negotiation.story.render import label, level_text
-from negotiation.results.result import RunResult, run
-from negotiation.common import pages
 from negotiation.common.figures import new_figure, png_bytes
 from negotiation.common.files import write_atomic
+from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
+from negotiation.game.model import TradeTalksModel
+from negotiation.results.result import RunResult, run
 from negotiation.scenario import Scenario, load_scenario
+from negotiation.story.render import label, level_text
 
 REPORT = "debrief.html"
 SECTIONS = (
@@ -746,7 +747,8 @@ def trade_part(d: Debrief, pics: dict[str, bytes]) -> dict:
              for g in s.governments for k in [f"balance_{g.name}"]]
     rows.append(["market stress (0..1)", f"{first['market_stress']:.2f}", f"{last['market_stress']:.2f}"])
     caption = "Goods trade flows, each government's balance across its modelled flows, and market stress"
-    return {"picture": picture("debrief-trade.png", pics, caption), "table": table(["$bn a year", "start", "end"], rows)}
+    return {"picture": picture("debrief-trade.png", pics, caption),
+            "table": table(["$bn a year", "start", "end"], rows)}
 
 
 def story_part(d: Debrief) -> list[dict]:
