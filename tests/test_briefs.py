@@ -10,10 +10,10 @@ import pytest
 
 from conftest import DEFAULT, SCENARIOS
 from negotiation.teaching import briefs
+from negotiation.common import pages
 from negotiation.teaching.briefs import (
     Briefing,
     brief,
-    markdown_to_html,
     official_brief,
     seats,
     write_briefs,
@@ -259,6 +259,11 @@ def test_scenario_text_is_escaped_in_html_and_cannot_break_the_markdown(tmp_path
     xi["statements"][0]["quote"] = "<b>We</b> keep **our** word | always"
     bessent = next(o for o in data["officials"] if o["name"] == "Bessent")
     bessent["title"] = "Treasury <b>Secretary</b> | Scott Bessent"
+    us = next(g for g in data["governments"] if g["name"] == "US")
+    us["title"] = "United <i>States</i>"
+    source = next(x for x in data["sources"] if x["id"] == xi["statements"][0]["source"])
+    source["url"] = "javascript:alert(1)"
+    source["title"] = "[a link](javascript:alert(2)) <http://example.com>"
     write_briefs(parse_scenario(data, "escaped"), tmp_path)
 
     page = (tmp_path / "US.html").read_text()
@@ -272,10 +277,16 @@ def test_scenario_text_is_escaped_in_html_and_cannot_break_the_markdown(tmp_path
     markdown = (tmp_path / "US.md").read_text()
     assert not re.search(r"(?<!\\)<", markdown)  # every '<' from the scenario is backslash-escaped
     assert r"\<b>We\</b> keep \*\*our\*\* word \| always" in markdown
-    assert "<b>" not in (tmp_path / "index.html").read_text()
+    china = (tmp_path / "China.html").read_text()
+    assert "javascript:alert(1)" in china and "<a " not in china and "href" not in china
+    assert "[a link](javascript:alert(2)) &lt;http://example.com&gt;" in china
+    index = (tmp_path / "index.html").read_text()
+    assert "<b>" not in index and "<i>" not in index
+    assert "<h2>United &lt;i&gt;States&lt;/i&gt;</h2>" in index
+    assert ">Treasury &lt;b&gt;Secretary&lt;/b&gt; | Scott Bessent (negotiator)</a>" in index
 
 
-def test_markdown_to_html_renders_the_subset_and_escapes_everything():
+def test_markdown_renders_what_the_briefs_use_and_never_raw_html():
     text = "\n".join([
         "# Title <i>",
         "",
@@ -298,23 +309,25 @@ def test_markdown_to_html_renders_the_subset_and_escapes_everything():
         "",
         "---",
         "",
-        "<script>alert(1)</script>",
+        "<script>alert(1)</script> <img src=x onerror=alert(1)>",
+        "",
+        "[a link](javascript:alert(1)) ![a picture](http://example.com/x.png) <http://example.com>",
     ])
-    assert markdown_to_html(text) == "\n".join([
-        "<h1>Title &lt;i&gt;</h1>",
-        "<p>A <strong>bold</strong> line and more &amp; so on.</p>",
-        "<ul>", "<li>one</li>", "<li>two *not bold*</li>", "</ul>",
-        "<ol>", "<li>first</li>", "<li>second</li>", "</ol>",
-        "<table>",
-        "<thead><tr><th>a</th><th>b</th></tr></thead>",
-        "<tbody>",
-        "<tr><td>1 | 2</td><td>x</td></tr>",
-        "</tbody>",
-        "</table>",
-        "<blockquote>", "<p>“quoted”</p>", "<p>— someone</p>", "</blockquote>",
-        "<hr>",
-        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
-    ])
+    page = pages.markdown(text)
+    for fragment in ("<h1>Title &lt;i&gt;</h1>", "<p>A <strong>bold</strong> line\nand more &amp; so on.</p>",
+                     "<li>one</li>", "<li>two *not bold*</li>", "<ol>\n<li>first</li>", "<th>a</th>",
+                     "<td>1 | 2</td>", "<blockquote>\n<p>“quoted”</p>\n<p>— someone</p>\n</blockquote>", "<hr",
+                     "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;"):
+        assert fragment in page, fragment
+    assert "<script" not in page and "<img" not in page and "<a " not in page and "href" not in page
+    assert pages.heading_text(text) == "Title <i>"
+
+
+def test_a_brief_page_is_titled_by_its_heading_and_escapes_it():
+    page = briefs.brief_html("# Brief: <b>Bessent</b> \\*\n\nText.\n")
+    assert "<title>Brief: &lt;b&gt;Bessent&lt;/b&gt; *</title>" in page
+    assert "<h1>Brief: &lt;b&gt;Bessent&lt;/b&gt; *</h1>" in page and "<b>" not in page
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
 
 
 # --------------------------------------------------------------------------- any valid scenario

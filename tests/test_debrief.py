@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import base64
+import csv
 import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
+from markupsafe import escape
 
-from conftest import DEFAULT, SCENARIOS
+from conftest import DEFAULT, ROOT, SCENARIOS
 from negotiation.game.bargaining import initial_analysis
-from negotiation.teaching.debrief import REPORT, SECTIONS, build_debrief, write_debrief
+from negotiation.teaching.debrief import REPORT, SECTIONS, build_debrief, discussion_questions, write_debrief
 from negotiation.common.errors import InputError
 from negotiation.game.model import TradeTalksModel
 from negotiation.results import run, write_run
@@ -22,6 +26,11 @@ from negotiation.strategies import make_strategy
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SEED = 1  # the command line's default seed
+def esc(text: str) -> str:
+    """Text as the report's templates escape it (autoescape: & < > " ' as entities)."""
+    return str(escape(text))
+
+
 DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
@@ -64,10 +73,10 @@ def small_run(tmp_path, source=DEFAULT):
 def test_report_has_every_section_and_the_scenario_title(debriefed):
     result, folder, report, page = debriefed
     assert report == folder / REPORT
-    title = html.escape(result.scenario.title)
+    title = esc(result.scenario.title)
     assert f"<h1>Debrief: {title}</h1>" in page and f"<title>Debrief: {title} (seed {SEED})</title>" in page
     headings = re.findall(r"<h2>(.*?)</h2>", page)
-    assert headings == [f"{n}. {html.escape(h)}" for n, h in enumerate(SECTIONS, start=1)]
+    assert headings == [f"{n}. {esc(h)}" for n, h in enumerate(SECTIONS, start=1)]
 
 
 def test_report_is_self_contained(debriefed):
@@ -106,14 +115,14 @@ def test_instruments_utilities_and_trade_tables_show_the_run(debriefed):
     marked = section(page, 1)
     for e in result.log:
         if e.kind.value in ("agreement", "expiry", "detection", "action", "violation"):
-            assert html.escape(sentence(e, result.scenario)) in marked
+            assert esc(sentence(e, result.scenario)) in marked
 
 
 def test_every_line_of_the_story_is_in_the_report_escaped(debriefed):
     result, folder, _, page = debriefed
     story = section(page, 4)
     lines = [ln.lstrip(" -") for ln in (folder / "story.md").read_text().splitlines() if ln.lstrip().startswith("- ")]
-    assert lines and all(html.escape(ln) in story for ln in lines)
+    assert lines and all(esc(ln) in story for ln in lines)
     rounds = sorted({e.round for e in result.log})
     assert re.findall(r"<h3>Round (\d+) \(", story) == [str(r) for r in rounds]
 
@@ -147,7 +156,7 @@ def test_the_deal_is_placed_against_the_frontier_and_the_nash_point(debriefed):
 def test_a_bot_run_matches_what_the_bots_would_have_done_and_says_so(debriefed):
     result, _, _, page = debriefed
     bots = section(page, 6)
-    assert "This run was played by the scenario&#x27;s own bots" in bots and "exactly the same result" in bots
+    assert "This run was played by the scenario&#39;s own bots" in bots and "exactly the same result" in bots
     assert 'class="differs"' not in bots
     rows = {r[0]: r[1:] for r in table_rows(bots)}
     assert rows[""] == ["this run", "bots from the same start"]
@@ -191,6 +200,24 @@ def test_discussion_questions_name_what_happened_in_this_run(debriefed):
     assert "a replay from the same start gives exactly the same result" in text
 
 
+def test_pictures_are_drawn_without_pyplot(tmp_path):
+    """A run's plot and a debrief's pictures use figures of their own: pyplot (global state) is never imported."""
+    script = (
+        "import sys\n"
+        "from negotiation.results import run, write_run\n"
+        "from negotiation.scenario import load_scenario\n"
+        "from negotiation.teaching.debrief import write_debrief\n"
+        f"source = {str(DEFAULT)!r}\n"
+        f"folder = write_run(run(load_scenario(source), 1, rounds=3, source=source), {str(tmp_path / 'run')!r})\n"
+        "write_debrief(folder)\n"
+        "print('matplotlib.pyplot' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "False"
+    assert (tmp_path / "run" / "run.png").read_bytes()[:8] == PNG
+    assert (tmp_path / "run" / "debrief-instruments.png").read_bytes()[:8] == PNG
+
+
 # ----------------------------------------------------------------------------- a run not played by the bots
 
 
@@ -202,7 +229,7 @@ def test_a_run_played_otherwise_is_compared_with_the_bots(tmp_path):
     folder = write_run(played, tmp_path / "played", plot=False)
     page = write_debrief(folder).read_text(encoding="utf-8")
     section6 = section(page, 6)
-    assert "differs from what the scenario&#x27;s bots would have done" in section6
+    assert "differs from what the scenario&#39;s bots would have done" in section6
     assert "exactly the same result" not in section6
     rows = {r[0]: r[1:] for r in table_rows(section6)}
     assert rows["US played by"] == [played.manifest["strategies"]["US"], bots.manifest["strategies"]["US"]]
@@ -212,10 +239,86 @@ def test_a_run_played_otherwise_is_compared_with_the_bots(tmp_path):
     qs = "\n".join(questions(page))
     assert f"the first agreement would have come at round {bots.summary['first_agreement_round']}" in qs
     assert "this run had no agreement" in qs
-    assert "the bots&#x27; outcome" in section(page, 5)
+    assert "the bots&#39; outcome" in section(page, 5)
     # same folder, same report, byte for byte (pictures included)
     again = write_debrief(folder).read_text(encoding="utf-8")
     assert again == page
+
+
+# ----------------------------------------------------------------------------- facts from the log's data
+
+
+def rewrite_log(folder, change) -> None:
+    """Rewrite log.csv row by row: `change(i, row)` edits a row (a dict) in place."""
+    file = folder / "log.csv"
+    with file.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    for i, row in enumerate(rows):
+        change(i, row)
+    with file.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def reworded_run(tmp_path):
+    """The pinned debrief's run (the default scenario, seed 4), with every sentence of its log.csv replaced."""
+    result = run(load_scenario(DEFAULT), 4, source=str(DEFAULT))
+    folder = write_run(result, tmp_path / "run", plot=False)
+    rewrite_log(folder, lambda i, row: row.update(text=f"(line {i})"))
+    return result, folder
+
+
+def test_the_questions_read_the_logs_data_not_its_sentences(tmp_path):
+    """Who opposed, the share in favour and a breach nobody saw still come from log.csv's data column."""
+    result, folder = reworded_run(tmp_path)
+    vote = next(e for e in result.log if e.kind.value == "ratification" and e.data["opposed"])  # the premises
+    quiet = next(e for e in result.log if e.kind.value == "violation" and "instrument" in e.data)
+    assert not any(e.kind.value == "detection" for e in result.log)
+    qs = "\n".join(discussion_questions(build_debrief(folder)))
+    assert (f"In round {vote.round} (" in qs and f"{vote.actor} ratified the package ({vote.data['support']:.0%} of "
+            f"influence in favour) over the opposition of {vote.data['opposed'][0]} (") in qs
+    assert f"In round {quiet.round} (" in qs and "It was never detected before the run ended" in qs
+
+
+def test_who_detected_whom_is_read_from_the_detections_data(tmp_path):
+    """The quiet breach of the reworded run turned into its detection: the question names victim and violator."""
+    result, folder = reworded_run(tmp_path)
+    quiet = next(e for e in result.log if e.kind.value == "violation" and "instrument" in e.data)
+    victim = next(g.name for g in result.scenario.governments if g.name != quiet.actor)
+
+    def detect(i, row):
+        if row["kind"] == "violation" and "instrument" in row["data"]:
+            row.update(kind="detection", actor=victim, data=json.dumps({"violator": quiet.actor}))
+
+    rewrite_log(folder, detect)
+    qs = "\n".join(discussion_questions(build_debrief(folder)))
+    assert f"In round {quiet.round} (" in qs and f"{victim} detected {quiet.actor}'s violation: \u201c(line " in qs
+    assert "It was never detected" not in qs
+
+
+def test_a_leaders_refusal_is_read_from_the_vote_not_the_sentence(tmp_path):
+    _, folder = reworded_run(tmp_path)
+    refusal = {"support": 0.75, "ratified": False, "opposed": ["Trump"], "leader_approves": False}
+    first = []
+
+    def veto_first_vote(i, row):
+        if row["kind"] == "ratification" and not first:
+            row["data"] = json.dumps(refusal)
+            first.append(row["text"])
+
+    rewrite_log(folder, veto_first_vote)
+    qs = discussion_questions(build_debrief(folder))
+    asked = next(q for q in qs if f"\u201c{first[0]}\u201d" in q)
+    assert "Could the negotiator have foreseen the leader's refusal" in asked and "opposition" not in asked
+
+
+def test_a_log_with_a_malformed_data_column_is_refused(tmp_path):
+    folder = small_run(tmp_path)
+    rewrite_log(folder, lambda i, row: row.update(data="{not json") if i == 0 else None)
+    with pytest.raises(InputError, match="log.csv has a malformed row"):
+        build_debrief(folder)
 
 
 # ----------------------------------------------------------------------------- refusals
@@ -270,11 +373,23 @@ def test_not_a_folder_and_a_broken_manifest_are_refused(tmp_path):
         write_debrief(folder)
 
 
-def test_text_from_the_scenario_is_escaped(tmp_path):
-    copy = tmp_path / "scenario.yaml"
+def test_text_from_the_scenario_and_the_run_is_escaped(tmp_path):
+    """Hostile text in the scenario (a title, an official's title) and in the run's paths reaches the page inert."""
+    copy = tmp_path / "<i>scenario.yaml"
     text = DEFAULT.read_text(encoding="utf-8")
     hostile = 'title: "<script>alert(1)</script> & <b>co</b>"'
-    copy.write_text(text.replace('title: "After the Trump-Xi call of 5 June 2025"', hostile), encoding="utf-8")
-    page = write_debrief(small_run(tmp_path, copy)).read_text(encoding="utf-8")
-    assert "<script" not in page and "<b>co</b>" not in page
+    text = text.replace('title: "After the Trump-Xi call of 5 June 2025"', hostile)
+    text = text.replace("title: Commerce Secretary Howard Lutnick", 'title: "<img src=x onerror=alert(1)> Lutnick"')
+    copy.write_text(text, encoding="utf-8")
+    result = run(load_scenario(copy), SEED, rounds=3, source=str(copy))
+    folder = write_run(result, tmp_path / "<b>run\"", plot=False)
+    page = write_debrief(folder).read_text(encoding="utf-8")
+    assert "<script" not in page and "<b>" not in page and "<i>" not in page
+    assert re.findall(r"<img ([a-z]+)=", page) == ["src"] * len(DATA_URI.findall(page))  # only the report's pictures
     assert "<h1>Debrief: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;</h1>" in page
+    assert "<title>Debrief: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt; (seed 1)</title>" in page
+    assert "<td>&lt;img src=x onerror=alert(1)&gt; Lutnick</td>" in page
+    assert f"Run folder: {esc(str(folder))}." in page and "&lt;b&gt;run&#34;" in page
+    assert 'alt="&lt;script' not in page  # captions in attributes come from the report, and are escaped too
+    for caption in re.findall(r'alt="([^"]*)"', page):
+        assert "<" not in caption

@@ -169,12 +169,11 @@ def describe(outcome: str, rows: list[dict], points) -> str:
 
 
 def plot_outcomes(points, params: list[str]) -> bytes:
-    import io
-
-    from negotiation.results.plots import plt
+    from negotiation.common.figures import new_figure, png_bytes
 
     outcomes = [o for o in OUTCOMES if o in points]
-    fig, axes = plt.subplots(len(outcomes), len(params), figsize=(3.2 * len(params), 2.6 * len(outcomes)), squeeze=False)
+    fig = new_figure(figsize=(3.2 * len(params), 2.6 * len(outcomes)))
+    axes = fig.subplots(len(outcomes), len(params), squeeze=False)
     for i, o in enumerate(outcomes):
         for j, p in enumerate(params):
             ax = axes[i, j]
@@ -191,17 +190,12 @@ def plot_outcomes(points, params: list[str]) -> bytes:
             ax.tick_params(labelsize=7)
     fig.suptitle("Each outcome against each varied parameter (dots: design points; line: binned mean)", fontsize=10)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    return png_bytes(fig)
 
 
 def plot_agreement_map(points, params: list[str], outcome: str = "deal") -> bytes:
     """Agreement probability over the first two parameters (binned into an 8 x 8 grid if not a grid design)."""
-    import io
-
-    from negotiation.results.plots import plt
+    from negotiation.common.figures import new_figure, png_bytes
 
     x, y, z = _numeric(points[params[0]]), _numeric(points[params[1]]), points[outcome].to_numpy(dtype=float)
     xs, ys = np.unique(x), np.unique(y)
@@ -218,7 +212,8 @@ def plot_agreement_map(points, params: list[str], outcome: str = "deal") -> byte
             cell = z[(ix == a) & (iy == b)]
             if len(cell):
                 grid[b, a] = cell.mean()
-    fig, ax = plt.subplots(figsize=(6.5, 5))
+    fig = new_figure(figsize=(6.5, 5))
+    ax = fig.subplots()
     image = ax.imshow(grid, origin="lower", cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(xs)), [f"{v:.3g}" for v in xs], fontsize=7)
     ax.set_yticks(range(len(ys)), [f"{v:.3g}" for v in ys], fontsize=7)
@@ -231,10 +226,7 @@ def plot_agreement_map(points, params: list[str], outcome: str = "deal") -> byte
     fig.colorbar(image, ax=ax, label=f"probability: {OUTCOMES[outcome][0]}")
     ax.set_title(f"Probability that {OUTCOMES[outcome][0]}")
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    return png_bytes(fig)
 
 
 def analyze(folder: str | Path) -> Report:

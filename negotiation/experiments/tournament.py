@@ -190,14 +190,13 @@ def ranking_text(result: TournamentResult) -> str:
 
 def heatmap(result: TournamentResult, scenario: Scenario) -> bytes:
     """Two panels: each seat's mean utility for every pairing, with the agreement rate in each cell."""
-    import io
-
-    from negotiation.results.plots import plt
+    from negotiation.common.figures import new_figure, png_bytes
 
     names = result.strategies
     cells = {(p["strategy_a"], p["strategy_b"]): p for p in result.pairings if p["scenario"] == scenario.name}
     seat_a, seat_b = (g.name for g in scenario.governments[:2])
-    fig, axes = plt.subplots(1, 2, figsize=(6 + 1.1 * len(names), 0.55 * len(names) + 2.2))
+    fig = new_figure(figsize=(6 + 1.1 * len(names), 0.55 * len(names) + 2.2))
+    axes = fig.subplots(1, 2)
     for ax, key, seat in ((axes[0], "mean_utility_a", seat_a), (axes[1], "mean_utility_b", seat_b)):
         grid = np.array([[cells[(a, b)][key] for b in names] for a in names])
         image = ax.imshow(grid, cmap="viridis")
@@ -216,7 +215,4 @@ def heatmap(result: TournamentResult, scenario: Scenario) -> bytes:
     fig.suptitle(f"{scenario.title}: {result.replicates} replicates per pairing, seed {result.seed} "
                  f"(cell: mean utility, agreement rate)", fontsize=10)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    return png_bytes(fig)

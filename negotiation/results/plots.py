@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from negotiation.story.words import label  # noqa: E402
-from negotiation.game.records import LogKind  # noqa: E402
+from negotiation.common.figures import new_figure, png_bytes
+from negotiation.story import label
+from negotiation.game.records import LogKind
 
 if TYPE_CHECKING:  # pragma: no cover
     from negotiation.results.result import RunResult
@@ -31,7 +26,8 @@ def plot_run(result: RunResult, dpi: int = 100, quick: bool = False) -> bytes:
     """
     s = result.scenario
     rounds = [r["round"] for r in result.rows]
-    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True)
+    fig = new_figure(figsize=(12, 7.5))
+    axes = fig.subplots(2, 2, sharex=True)
     (ax_t, ax_c), (ax_u, ax_e) = axes
     controls = [spec for spec in s.instruments if s.unit_of(spec.kind) != "percent"]
     for spec in s.instruments:
@@ -82,7 +78,4 @@ def plot_run(result: RunResult, dpi: int = 100, quick: bool = False) -> bytes:
         fig.subplots_adjust(left=0.06, right=0.94, bottom=0.08, top=0.91, wspace=0.25, hspace=0.25)
     else:
         fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
+    return png_bytes(fig, dpi)

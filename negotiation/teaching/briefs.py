@@ -3,23 +3,23 @@
 A brief tells the student in a seat who they are, what they want and how much, their red lines,
 what no deal means, what the other side has said in public, and questions to prepare. Red lines
 come from the model itself (walk-away values, what the leader would veto, what the coalition
-would ratify), so a brief never promises what the game will not do. Briefs are Markdown;
-`markdown_to_html` turns the small subset they use into a printable, self-contained page.
+would ratify), so a brief never promises what the game will not do. Briefs are Markdown; each is
+also written as a printable, self-contained page (templates in teaching/templates/).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import itertools
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from negotiation.common import pages
+from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError, Problem
+from negotiation.common.files import write_atomic
 from negotiation.game.model import TradeTalksModel
 from negotiation.story.words import label, level_text
 from negotiation.game.packages import best_package
@@ -75,10 +75,6 @@ TOLERANCE = 1e-12  # as in the model's ratification threshold test
 # Up to this many packages between two governments, red lines come from checking every one;
 # beyond it, from the model's own search for the best package around each level.
 MAX_PACKAGES = 250_000
-
-
-def _date(day: dt.date) -> str:
-    return day.strftime("%d %b %Y").lstrip("0")
 
 
 def _short(o: OfficialSpec) -> str:
@@ -416,7 +412,8 @@ def _heading(b: Briefing, seat: Seat) -> list[str]:
         "",
         f"> **Confidential.** For the player in the {md_escape(seat.id)} seat only. Do not show it to other players.",
         "",
-        f"**Scenario:** {md_escape(s.title)}. **Start:** {_date(c.start)}; {c.rounds} rounds of {c.round_days} days.",
+        f"**Scenario:** {md_escape(s.title)}. **Start:** {day_text(c.start)}; "
+        f"{c.rounds} rounds of {c.round_days} days.",
         "",
         md_escape(s.description) if s.description else "",
     ]
@@ -694,14 +691,14 @@ def _agreements(b: Briefing, g: str, h: str) -> list:
 
 def _expiry(b: Briefing, a) -> str:
     day = a.expires_date or b.scenario.date_of(a.expires_round)
-    return f"{_date(day)} (round {b.scenario.expiry_round(a)})"
+    return f"{day_text(day)} (round {b.scenario.expiry_round(a)})"
 
 
 def _agreement_lines(b: Briefing, a) -> list[str]:
     """An agreement in force: its terms, when it ends, and what happens then."""
     name = md_escape(a.name.replace("_", " "))
     terms = "; ".join(f"{_label(b, n)} {_levels(b, n, x)}" for n, x in a.terms.items())
-    signed = f", signed {_date(a.signed)}," if a.signed else ""
+    signed = f", signed {day_text(a.signed)}," if a.signed else ""
     about = f" {md_escape(a.description)}" if a.description else ""
     truce = " It is a truce: talks on a full deal go on while it holds." if a.interim else ""
     back = "; ".join(
@@ -731,7 +728,7 @@ def _talks_line(b: Briefing, g: str, h: str) -> str:
     elif opener is not None:
         r = b.scenario.event_round(opener)
         what = md_escape(opener.description or opener.name.replace("_", " "))
-        when = f"round {r} ({_date(b.scenario.date_of(r))})"
+        when = f"round {r} ({day_text(b.scenario.date_of(r))})"
         state = f"Talks are closed at the start; they open with this in {when}: {what}"
     else:
         state = "Talks are closed; only a meeting or a leaders' call (an instructor's inject) would open them"
@@ -770,12 +767,13 @@ def _dates(b: Briefing, g: str) -> list[str]:
             r = s.event_round(e)
             what = md_escape(e.description or e.name.replace("_", " "))
             tag = " (a deadline)" if e.kind is EventKind.DEADLINE else ""
-            items.append((r, f"- {_date(s.date_of(r)) if e.date is None else _date(e.date)} (round {r}): {what}{tag}."))
+            day = day_text(s.date_of(r) if e.date is None else e.date)
+            items.append((r, f"- {day} (round {r}): {what}{tag}."))
     for a in s.agreements:
         if g in a.parties:
             items.append((s.expiry_round(a), f"- {_expiry(b, a)}: the {md_escape(a.name.replace('_', ' '))} expires."))
     last = s.calendar.rounds
-    items.append((last + 1, f"- {_date(s.date_of(last))} (round {last}): the last round of the game."))
+    items.append((last + 1, f"- {day_text(s.date_of(last))} (round {last}): the last round of the game."))
     return [text for _, text in sorted(items, key=lambda x: x[0])]
 
 
@@ -902,7 +900,8 @@ def _q_deadline(b: Briefing, seat: Seat, h: str) -> str | None:
         return (
             f"The {md_escape(a.name.replace('_', ' '))} ends on {_expiry(b, a)}, and {then}. No deal would leave you "
             f"{mood} today ({nd:.3f} against {today:.3f}): will you seek to extend it, replace it with a "
-            f"deal, or let it lapse, and what will you offer before {_date(a.expires_date or b.scenario.date_of(end))}?"
+            f"deal, or let it lapse, and what will you offer before "
+            f"{day_text(a.expires_date or b.scenario.date_of(end))}?"
         )
     talks = next((t for t in b.scenario.talks if set(t.between) == {seat.government, h}), None)
     top = _top(b.salience(seat), _pair(b, seat.government, h))
@@ -1100,205 +1099,40 @@ def brief(scenario: Scenario, seat_id: str, briefing: Briefing | None = None) ->
     return official_brief(scenario, seat.official, briefing)
 
 
-# --------------------------------------------------------------------------- Markdown to HTML
-
-HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-BULLET = re.compile(r"^[-*]\s+(.*)$")
-NUMBERED = re.compile(r"^\d+\.\s+(.*)$")
-RULE = re.compile(r"^-{3,}\s*$")
-SEPARATOR = re.compile(r"^:?-{3,}:?$")
-INLINE = re.compile(r"\\(.)|\*\*")
-
-
-def inline_html(text: str) -> str:
-    """Inline Markdown (backslash escapes and **bold**) as HTML; every character of text is escaped."""
-    out, bold, pos = [], False, 0
-    for m in INLINE.finditer(text):
-        out.append(html.escape(text[pos:m.start()]))
-        if m.group(1) is not None:
-            out.append(html.escape(m.group(1)))
-        else:
-            out.append("</strong>" if bold else "<strong>")
-            bold = not bold
-        pos = m.end()
-    out.append(html.escape(text[pos:]))
-    return "".join(out) + ("</strong>" if bold else "")
-
-
-def _kind(line: str) -> str:
-    if HEADING.match(line):
-        return "heading"
-    if RULE.match(line):
-        return "rule"
-    if line.startswith(">"):
-        return "quote"
-    if line.startswith("|"):
-        return "table"
-    if BULLET.match(line):
-        return "ul"
-    if NUMBERED.match(line):
-        return "ol"
-    return "p"
-
-
-def _cells(line: str) -> list[str]:
-    """A table row's cells, splitting on pipes that are not backslash-escaped."""
-    cells, cell, chars = [], "", iter(line.strip())
-    for ch in chars:
-        if ch == "\\":
-            cell += ch + next(chars, "")
-        elif ch == "|":
-            cells.append(cell.strip())
-            cell = ""
-        else:
-            cell += ch
-    cells.append(cell.strip())
-    if line.strip().startswith("|"):
-        cells = cells[1:]
-    if cells and cells[-1] == "":
-        cells = cells[:-1]
-    return cells
-
-
-def _table_html(lines: list[str]) -> str:
-    rows = [_cells(line) for line in lines]
-    has_header = len(rows) > 1 and all(SEPARATOR.match(c) for c in rows[1])
-    header, body = (rows[0], rows[2:]) if has_header else ([], rows)
-    width = len(header) if header else max(len(r) for r in rows)
-    fit = lambda r: (r + [""] * width)[:width]  # noqa: E731
-    out = ["<table>"]
-    if header:
-        out.append("<thead><tr>" + "".join(f"<th>{inline_html(c)}</th>" for c in fit(header)) + "</tr></thead>")
-    out.append("<tbody>")
-    out += ["<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in fit(r)) + "</tr>" for r in body]
-    return "\n".join(out + ["</tbody>", "</table>"])
-
-
-def _block_html(kind: str, lines: list[str]) -> str:
-    if kind == "heading":
-        m = HEADING.match(lines[0])
-        n = len(m.group(1))
-        return f"<h{n}>{inline_html(m.group(2).strip())}</h{n}>"
-    if kind == "rule":
-        return "<hr>"
-    if kind == "quote":
-        inner = [re.sub(r"^> ?", "", line) for line in lines]
-        return f"<blockquote>\n{markdown_to_html(chr(10).join(inner))}\n</blockquote>"
-    if kind == "table":
-        return _table_html(lines)
-    if kind in ("ul", "ol"):
-        pattern = BULLET if kind == "ul" else NUMBERED
-        items = []
-        for line in lines:
-            m = pattern.match(line)
-            if m:
-                items.append(m.group(1))
-            else:  # an indented continuation of the item above
-                items[-1] += " " + line.strip()
-        return f"<{kind}>\n" + "\n".join(f"<li>{inline_html(i)}</li>" for i in items) + f"\n</{kind}>"
-    return f"<p>{inline_html(' '.join(line.strip() for line in lines))}</p>"
-
-
-def markdown_to_html(text: str) -> str:
-    """The Markdown subset the briefs use (headings, paragraphs, lists, tables, bold, quotes) as HTML.
-
-    Small and strict on purpose: no raw HTML passes through, every piece of text is escaped.
-    """
-    blocks: list[tuple[str, list[str]]] = []
-    for line in text.splitlines():
-        if not line.strip():
-            blocks.append(("", []))
-            continue
-        kind = _kind(line)
-        prev = blocks[-1] if blocks else ("", [])
-        continues = kind == prev[0] or (prev[0] in ("ul", "ol") and line.startswith("  "))
-        if prev[1] and continues and kind not in ("heading", "rule"):
-            prev[1].append(line)
-        else:
-            blocks.append((kind, [line]))
-    return "\n".join(_block_html(kind, lines) for kind, lines in blocks if lines)
-
-
-CSS = """
-:root { color-scheme: light; }
-body { font: 11pt/1.45 Georgia, "Times New Roman", serif; color: #111; background: #fff;
-       max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.6rem; border-bottom: 2px solid #111; padding-bottom: .3rem; }
-h2 { font-size: 1.2rem; margin-top: 1.8rem; border-bottom: 1px solid #999; }
-h3 { font-size: 1.02rem; margin-bottom: .3rem; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9em; }
-th, td { border: 1px solid #999; padding: .25rem .45rem; text-align: left; vertical-align: top; }
-th { background: #eee; }
-blockquote { margin: .6rem 0; padding: .1rem .9rem; border-left: 4px solid #777; background: #f5f5f5; }
-blockquote p { margin: .4rem 0; }
-li { margin: .2rem 0; }
-hr { border: 0; border-top: 1px solid #999; margin-top: 2rem; }
-hr + p { font-size: .85em; color: #444; }
-a { color: #114; }
-@page { margin: 16mm; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  h1, h2, h3 { break-after: avoid; }
-  tr, li, blockquote { break-inside: avoid; }
-  thead { display: table-header-group; }
-  th, blockquote { background: none; }
-  a { color: inherit; text-decoration: none; }
-}
-"""
-
-
-def html_page(title: str, body: str) -> str:
-    """A whole self-contained page: inline CSS, no scripts, nothing loaded from elsewhere."""
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
+# --------------------------------------------------------------------------- pages
 
 
 def brief_html(markdown: str) -> str:
-    """A brief's Markdown as a printable page, titled by its first heading."""
-    first = next((m.group(2) for m in map(HEADING.match, markdown.splitlines()) if m), "Brief")
-    title = re.sub(r"<[^>]*>", "", inline_html(first))
-    return html_page(html.unescape(title), markdown_to_html(markdown))
+    """A brief's Markdown as a printable page (common/pages.py renders it), titled by its first heading."""
+    title = pages.heading_text(markdown) or "Brief"
+    return pages.render("teaching/brief.html", title=title, body=pages.markdown(markdown))
 
 
 def index_html(scenario: Scenario, seat_list: list[Seat]) -> str:
     """The instructor's page: every seat's brief, by government, as relative links."""
-    lines = [
-        f"# Role briefs: {md_escape(scenario.title)}",
-        "",
-        "For the instructor. Print each brief and hand it only to the student in that seat. A government's "
-        "brief covers its officials; an official's brief is that one person's view.",
-        "",
+    governments = [
+        {"name": g.title or g.name, "seats": [{"id": s.id, "name": _seat_name(scenario, s)}
+                                              for s in seat_list if s.government == g.name]}
+        for g in scenario.governments
     ]
-    body = markdown_to_html("\n".join(lines))
-    for g in scenario.governments:
-        items = [s for s in seat_list if s.government == g.name]
-        links = "\n".join(f"<li>{_link(scenario, s)}</li>" for s in items)
-        body += f"\n<h2>{html.escape(g.title or g.name)}</h2>\n<ul>\n{links}\n</ul>"
-    return html_page(f"Role briefs: {scenario.title}", body)
+    return pages.render("teaching/index.html", title=scenario.title, governments=governments)
 
 
-def _link(scenario: Scenario, seat: Seat) -> str:
-    who = scenario.government(seat.government)
-    name = who.title or who.name
+def _seat_name(scenario: Scenario, seat: Seat) -> str:
+    """'United States', or 'Treasury Secretary Scott Bessent (negotiator)': a seat as the index lists it."""
     if seat.official:
         o = next(x for x in scenario.officials if x.name == seat.official)
-        name = f"{_full(o)} ({o.role.value})"
-    sid = html.escape(seat.id, quote=True)
-    return f'<a href="{sid}.html">{html.escape(name)}</a> (<a href="{sid}.md">Markdown</a>)'
+        return f"{_full(o)} ({o.role.value})"
+    g = scenario.government(seat.government)
+    return g.title or g.name
 
 
 # --------------------------------------------------------------------------- files
 
 
 def _write(path: Path, text: str) -> Path:
-    """Write through a temporary file so that an interrupted run never leaves half a brief."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write a brief whole or not at all (an interrupted run never leaves half a brief); return its path."""
+    write_atomic(path, text)
     return path
 
 

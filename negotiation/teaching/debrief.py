@@ -4,27 +4,28 @@ It reads a run folder as `results.write_run` leaves it, reloads the scenario its
 (refusing one that has changed since), and shows what happened, what was possible (the Pareto
 frontier, the Nash point) and what the scenario's own bots would have done from the same start,
 ending with questions drawn from the run. It works from the files alone, for any run, played or
-simulated.
+simulated: the facts come from rounds.csv and log.csv's data column, never from the story's
+sentences. This module computes what the page shows; teaching/templates/debrief.html lays it out.
 """
 
 from __future__ import annotations
 
 import base64
 import csv
-import html
-import io
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
+from negotiation.common import pages
+from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError
-from negotiation.game.model import TradeTalksModel
+from negotiation.common.figures import new_figure, png_bytes
 from negotiation.story import label, level_text, sentence
-from negotiation.results.plots import plt
-from negotiation.results.result import RunResult, run
 from negotiation.common.files import write_atomic
+from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
+from negotiation.game.model import TradeTalksModel
+from negotiation.results.result import RunResult, run
 from negotiation.scenario import Scenario, load_scenario
 
 REPORT = "debrief.html"
@@ -48,10 +49,7 @@ MARKS = {
     "detection": ("tab:red", "-", "violation detected"),
     "action": ("tab:purple", "-.", "unilateral action"),
 }
-# log.csv keeps only the story's sentences, so who detected whom and who opposed are read from narrative.py's wording.
-DETECTION = re.compile(r"^(?P<victim>\S+) detects (?P<violator>\S+)'s violation of the (?P<agreement>.+?);")
-OPPOSED = re.compile(r"[;(] ?(?P<names>[^;()]+) opposed\)")
-RATIO = re.compile(r"(?P<support>\d+%) of influence in favour")
+# A table cell whose text is a number ('0.645', '+0.019', '14,336') is right-aligned.
 NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
 
 
@@ -60,12 +58,17 @@ NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
 
 @dataclass(frozen=True)
 class LogLine:
-    """One line of a run's log.csv: the story's sentence and its kind."""
+    """One line of a run's log.csv: its kind and actor, the story's sentence, and the facts behind it (`data`).
+
+    The report reads facts from `data` (who violated, who opposed, the share in favour), never from `text`,
+    which it only quotes.
+    """
 
     round: int
     kind: str
     actor: str
     text: str
+    data: dict
 
 
 @dataclass(frozen=True)
@@ -180,11 +183,25 @@ def read_rounds(run_dir: Path, scenario: Scenario) -> list[dict]:
 
 
 def read_log(run_dir: Path) -> list[LogLine]:
-    """log.csv as LogLines."""
+    """log.csv as LogLines, each with its data column (JSON, empty for a line without facts) as a dict."""
     try:
-        return [LogLine(int(r["round"]), r["kind"], r["actor"] or "", r["text"]) for r in read_csv(run_dir, "log.csv")]
-    except (KeyError, TypeError, ValueError) as exc:
+        return [LogLine(int(r["round"]), r["kind"], r["actor"] or "", r["text"], line_data(r["data"]))
+                for r in read_csv(run_dir, "log.csv")]
+    except (KeyError, TypeError, ValueError) as exc:  # JSONDecodeError is a ValueError
         raise InputError(str(run_dir), f"log.csv has a malformed row ({exc})") from None
+
+
+def line_data(text: str | None) -> dict:
+    """A log line's data column: a JSON object, or nothing."""
+    data = json.loads(text) if text else {}
+    if not isinstance(data, dict):
+        raise ValueError(f"its data must be a JSON object, not {text!r}")
+    return data
+
+
+def flag(value) -> bool:
+    """A yes/no fact from log.csv's data, which may record it as true or as the text 'True'."""
+    return value is True or str(value) == "True"
 
 
 # ============================================================================ what the report computes
@@ -269,7 +286,7 @@ def build_debrief(run_dir: str | Path, scenario_file: str | Path | None = None) 
     folder = read_run(run_dir, scenario_file)
     bots = run(folder.scenario, folder.seed, folder.rounds, source=str(folder.scenario_file))
     mine = outcome(folder.scenario, folder.manifest.get("strategies") or {}, folder.rows, folder.log)
-    bots_log = [LogLine(e.round, e.kind.value, e.actor or "", sentence(e, folder.scenario)) for e in bots.log]
+    bots_log = [LogLine(e.round, e.kind.value, e.actor or "", sentence(e, folder.scenario), e.data) for e in bots.log]
     return Debrief(folder, bots, mine, outcome(folder.scenario, bots.manifest["strategies"], bots.rows, bots_log),
                    bargaining(folder, bots.rows))
 
@@ -279,7 +296,7 @@ def build_debrief(run_dir: str | Path, scenario_file: str | Path | None = None) 
 
 def day(s: Scenario, round_: int) -> str:
     """'17 Jul 2025': the date a round starts."""
-    return s.date_of(max(round_, 1)).strftime("%d %b %Y").lstrip("0")
+    return day_text(s.date_of(max(round_, 1)))
 
 
 def when(s: Scenario, round_: int) -> str:
@@ -293,26 +310,32 @@ def lines_of(d: Debrief, kind: str) -> list[LogLine]:
 
 
 def detections(d: Debrief) -> list[tuple[LogLine, str, str]]:
-    """Detected violations as (line, victim, violator), read from the story's sentence."""
-    out = []
-    for e in lines_of(d, "detection"):
-        m = DETECTION.match(e.text)
-        if m:
-            out.append((e, m["victim"], m["violator"]))
-    return out
+    """Detected violations as (line, victim, violator): the line's actor detected the violator its data names."""
+    return [(e, e.actor, e.data["violator"]) for e in lines_of(d, "detection") if e.data.get("violator")]
+
+
+def refused(e: LogLine) -> bool:
+    """Did the leader refuse this ratification (a veto, whoever else was for it)?"""
+    return not flag(e.data.get("leader_approves", True))
 
 
 def opposition(d: Debrief) -> list[tuple[LogLine, list[str]]]:
-    """Ratification votes with officials against (or a leader's refusal), with the officials' names."""
+    """Ratification votes with officials against (or a leader's refusal), with the officials' names.
+
+    A leader's refusal names no one: the veto, not the vote, decided it.
+    """
     known = {o.name for o in d.folder.scenario.officials}
     out = []
     for e in lines_of(d, "ratification"):
-        m = OPPOSED.search(e.text)
-        names = [n.strip() for n in m["names"].split(",")] if m else []
-        names = [n for n in names if n in known]
-        if names or "refuses" in e.text:
+        names = [] if refused(e) else [n for n in e.data.get("opposed", []) if n in known]
+        if names or refused(e):
             out.append((e, names))
     return out
+
+
+def hidden(e: LogLine) -> bool:
+    """Was this violation a quiet one (a committed level pushed back up, unseen)? Only those name the instrument."""
+    return "instrument" in e.data
 
 
 def utility(d: Debrief, name: str, round_: int | None = None) -> float:
@@ -375,7 +398,7 @@ def q_detection(d: Debrief) -> str | None:
 def q_hidden_violation(d: Debrief) -> str | None:
     caught = {(violator, e.round) for e, _, violator in detections(d)}
     for e in lines_of(d, "violation"):
-        if "quietly" in e.text and not any(v == e.actor and r >= e.round for v, r in caught):
+        if hidden(e) and not any(v == e.actor and r >= e.round for v, r in caught):
             return (f"In {when(d.folder.scenario, e.round)}: \u201c{e.text}\u201d It was never detected before the "
                     "run ended. What is a commitment worth without verification, and what checks would you add "
                     "to the next agreement?")
@@ -394,8 +417,8 @@ def q_ratification(d: Debrief) -> str | None:
     name = names[0]
     concern = top_concern(s, name)
     cares = f" {name} cares most about {concern}." if concern else ""
-    support = RATIO.search(e.text)
-    share = f" ({support['support']} of influence in favour)" if support else ""
+    support = e.data.get("support")
+    share = f" ({support:.0%} of influence in favour)" if isinstance(support, (int, float)) else ""
     return (f"In {when(s, e.round)} {e.actor} ratified the package{share} over the opposition of "
             f"{', '.join(who(s, n) for n in names)}.{cares} What did the package fail to give {name}, and how could "
             "the negotiator have won that vote more comfortably, or should they not have tried?")
@@ -493,14 +516,6 @@ def discussion_questions(d: Debrief) -> list[str]:
 # ============================================================================ pictures
 
 
-def png(fig) -> bytes:
-    """A figure as PNG bytes (no timestamp or software tag: same run, same bytes)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def series(rows: list[dict], key: str) -> list[float]:
     return [r[key] for r in rows]
 
@@ -527,7 +542,8 @@ def instruments_png(d: Debrief) -> bytes:
     for spec in s.instruments:
         groups[tariffs if s.unit_of(spec.kind) == "percent" else controls].append(spec)
     groups = {k: v for k, v in groups.items() if v}
-    fig, axes = plt.subplots(len(groups), 1, figsize=(11, 3.6 * len(groups)), sharex=True, squeeze=False)
+    fig = new_figure(figsize=(11, 3.6 * len(groups)))
+    axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)
     axes = list(axes[:, 0])
     for ax, (title, specs) in zip(axes, groups.items()):
         for n, spec in enumerate(specs):
@@ -545,14 +561,15 @@ def instruments_png(d: Debrief) -> bytes:
     axes[-1].set_xlabel(f"round ({s.calendar.round_days} days each, from {s.calendar.start})")
     fig.suptitle(f"{s.title}: instruments (seed {d.folder.seed})")
     fig.tight_layout()
-    return png(fig)
+    return png_bytes(fig)
 
 
 def utilities_png(d: Debrief) -> bytes:
     """One panel per government: its utility (thick) and each of its officials'."""
     s, rows = d.folder.scenario, d.folder.rows
     rounds = series(rows, "round")
-    fig, axes = plt.subplots(1, len(s.governments), figsize=(5 * len(s.governments), 3.8), sharey=True, squeeze=False)
+    fig = new_figure(figsize=(5 * len(s.governments), 3.8))
+    axes = fig.subplots(1, len(s.governments), sharey=True, squeeze=False)
     for ax, g in zip(axes[0], s.governments):
         ax.plot(rounds, series(rows, f"utility_{g.name}"), color="black", linewidth=3, label=f"{g.name} (government)")
         for o in (o for o in s.officials if o.government == g.name):
@@ -563,14 +580,15 @@ def utilities_png(d: Debrief) -> bytes:
         ax.legend(fontsize=7)
     axes[0][0].set_ylabel("utility (0..1)")
     fig.tight_layout()
-    return png(fig)
+    return png_bytes(fig)
 
 
 def trade_png(d: Debrief) -> bytes:
     """Trade flows, each government's balance, and market stress, round by round."""
     s, rows = d.folder.scenario, d.folder.rows
     rounds = series(rows, "round")
-    fig, (ax_f, ax_b, ax_s) = plt.subplots(1, 3, figsize=(14, 3.8))
+    fig = new_figure(figsize=(14, 3.8))
+    ax_f, ax_b, ax_s = fig.subplots(1, 3)
     for f in s.economy.trade:
         flow = series(rows, f"flow_{f.exporter}_{f.importer}")
         ax_f.plot(rounds, flow, linewidth=2, label=f"{f.exporter} -> {f.importer}")
@@ -587,13 +605,14 @@ def trade_png(d: Debrief) -> bytes:
     ax_f.legend(fontsize=7)
     ax_b.legend(fontsize=7)
     fig.tight_layout()
-    return png(fig)
+    return png_bytes(fig)
 
 
 def bargaining_png(d: Debrief, p: PairOutcome) -> bytes:
     """Every package's (ua, ub), the frontier, no deal, the Nash and K-S points, and the run's outcome."""
     pa = p.analysis
-    fig, ax = plt.subplots(figsize=(10, 6))
+    fig = new_figure(figsize=(10, 6))
+    ax = fig.subplots()
     ax.scatter(pa.ua, pa.ub, s=3, color="lightgrey", rasterized=True, label=f"all {len(pa.ua):,} packages")
     zone = individually_rational(pa.ua, pa.ub, pa.da, pa.db)
     ax.scatter(pa.ua[zone], pa.ub[zone], s=3, color="#9ecae1", rasterized=True, label="packages both prefer to no deal")
@@ -616,7 +635,7 @@ def bargaining_png(d: Debrief, p: PairOutcome) -> bytes:
     ax.grid(alpha=0.25)
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
-    return png(fig)
+    return png_bytes(fig)
 
 
 def pair_picture(p: PairOutcome) -> str:
@@ -635,97 +654,93 @@ def pictures(d: Debrief) -> dict[str, bytes]:
     return out
 
 
-# ============================================================================ HTML
-
-CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem;
-       color: #222; line-height: 1.45; }
-h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { border-bottom: 2px solid #ccc; margin-top: 2.4rem; }
-h3 { margin: 1.2rem 0 0.3rem; font-size: 1.05rem; }
-table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.92rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.differs td { background: #fff3cd; }
-figure { margin: 1rem 0; } img { max-width: 100%; border: 1px solid #ddd; }
-figcaption { font-size: 0.85rem; color: #555; }
-.meta { color: #555; } .verdict { padding: 0.6rem 0.9rem; border-left: 4px solid #888; background: #f7f7f7; }
-ul.story { list-style: none; padding-left: 0.4rem; } ul.story li { margin: 0.2rem 0; padding-left: 0.6rem;
-       border-left: 4px solid transparent; }
-li.offer, li.response { color: #555; } li.agreement { border-color: #2ca02c; } li.expiry { border-color: #ff7f0e; }
-li.violation, li.detection { border-color: #d62728; } li.action { border-color: #9467bd; }
-li.event { border-color: #1f77b4; }
-li.ratification { border-color: #8c564b; } li.note { margin-left: 1.5rem; font-style: italic; }
-ol.questions li { margin: 0.6rem 0; }
-"""
+# ============================================================================ the page's data
+# The template (teaching/templates/debrief.html) lays the report out; these build what it shows, as plain data.
 
 
-def esc(value) -> str:
-    return html.escape(str(value), quote=True)
+@dataclass(frozen=True)
+class Picture:
+    """A picture of the report: its file name, its PNG as a data URI (so the page needs nothing else), a caption."""
+
+    name: str
+    uri: str
+    caption: str
 
 
-def table(head: list[str], rows: list[list], differs: list[bool] | None = None) -> str:
-    """An HTML table; numbers right-aligned; rows flagged in `differs` highlighted."""
-    cell = lambda c: f'<td class="num">{esc(c)}</td>' if NUMBER.match(str(c)) else f"<td>{esc(c)}</td>"  # noqa: E731
-    flag = lambda i: ' class="differs"' if differs and differs[i] else ""  # noqa: E731
-    body = "".join(f"<tr{flag(i)}>{''.join(cell(c) for c in r)}</tr>" for i, r in enumerate(rows))
-    return f"<table><tr>{''.join(f'<th>{esc(h)}</th>' for h in head)}</tr>{body}</table>"
+@dataclass(frozen=True)
+class Cell:
+    """A table cell's text, and whether it is a number (right-aligned)."""
+
+    text: str
+    numeric: bool
 
 
-def figure(name: str, data: bytes, caption: str) -> str:
-    """An embedded PNG (a data URI, so the page needs nothing else) with its caption."""
-    uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-    caption = esc(caption)
-    return (f'<figure><img src="{uri}" alt="{caption}">'
-            f"<figcaption>{caption} (also saved as {esc(name)})</figcaption></figure>")
+@dataclass(frozen=True)
+class Row:
+    """A table row; `differs` highlights it (where this run and the bots part ways)."""
+
+    cells: tuple[Cell, ...]
+    differs: bool = False
 
 
-def section(n: int, body: str) -> str:
-    return f'<section id="section-{n}"><h2>{n}. {esc(SECTIONS[n - 1])}</h2>\n{body}\n</section>'
+@dataclass(frozen=True)
+class Table:
+    head: tuple[str, ...]
+    rows: tuple[Row, ...]
 
 
-def para(text: str, cls: str | None = None) -> str:
-    attr = f' class="{cls}"' if cls else ""
-    return f"<p{attr}>{esc(text)}</p>"
+def table(head: list[str], rows: list[list], differs: list[bool] | None = None) -> Table:
+    """A table of text; cells that read as numbers are marked to be right-aligned."""
+    cell = lambda c: Cell(str(c), bool(NUMBER.match(str(c))))  # noqa: E731
+    return Table(tuple(head), tuple(Row(tuple(cell(c) for c in r), bool(differs and differs[i]))
+                                    for i, r in enumerate(rows)))
 
 
-def header_html(d: Debrief) -> str:
+def picture(name: str, pics: dict[str, bytes], caption: str) -> Picture:
+    return Picture(name, "data:image/png;base64," + base64.b64encode(pics[name]).decode("ascii"), caption)
+
+
+def meta(d: Debrief) -> str:
+    """The line under the title: scenario, seed, calendar, who played, where the run is."""
     f, s = d.folder, d.folder.scenario
     plays = "; ".join(f"{g}: {st}" for g, st in d.mine.strategies.items())
-    return (f"<h1>Debrief: {esc(s.title)}</h1>\n"
-            + para(f"Scenario {s.name} ({f.scenario_file}), seed {f.seed}, {f.rounds} rounds of "
-                   f"{s.calendar.round_days} days from {day(s, 1)} to {day(s, f.rounds)}. Played by: {plays}. "
-                   f"Run folder: {f.path}.", "meta"))
+    return (f"Scenario {s.name} ({f.scenario_file}), seed {f.seed}, {f.rounds} rounds of {s.calendar.round_days} days "
+            f"from {day(s, 1)} to {day(s, f.rounds)}. Played by: {plays}. Run folder: {f.path}.")
 
 
-def instruments_html(d: Debrief, pics: dict[str, bytes]) -> str:
+def instruments_part(d: Debrief, pics: dict[str, bytes]) -> dict:
+    """Section 1: the picture, each instrument's start, peak and end, and the marked moments."""
     s, rows = d.folder.scenario, d.folder.rows
     caption = ("Instrument levels by round; vertical lines mark events, agreements, expiries, broken commitments, "
                "detected violations and unilateral actions")
-    body = [figure("debrief-instruments.png", pics["debrief-instruments.png"], caption)]
-    table_rows = []
+    levels = []
     for spec in s.instruments:
-        levels = series(rows, f"level_{spec.name}")
-        table_rows.append([label(spec)] + [level_text(s, spec.name, x) for x in (levels[0], max(levels), levels[-1])])
-    body.append(table(["instrument", "start", "peak", "end"], table_rows))
+        series_ = series(rows, f"level_{spec.name}")
+        levels.append([label(spec)] + [level_text(s, spec.name, x) for x in (series_[0], max(series_), series_[-1])])
     marked = [e for e in d.folder.log if e.kind in MARKS and e.kind != "event"]  # events are in the story
-    if marked:
-        items = "".join(f"<li>{esc(when(s, e.round))}: {esc(e.text)}</li>" for e in marked)
-        body.append(f"<h3>Marked moments</h3><ul>{items}</ul>")
-    return section(1, "\n".join(body))
+    return {
+        "picture": picture("debrief-instruments.png", pics, caption),
+        "table": table(["instrument", "start", "peak", "end"], levels),
+        "marked": [f"{when(s, e.round)}: {e.text}" for e in marked],
+    }
 
 
-def utilities_html(d: Debrief, pics: dict[str, bytes]) -> str:
+def utilities_part(d: Debrief, pics: dict[str, bytes]) -> dict:
+    """Section 2: the picture, and every government's and official's utility at the start and the end."""
     s = d.folder.scenario
     rows = [[g.name, "government", "", utility(d, g.name, 0), utility(d, g.name)] for g in s.governments]
     rows += [[o.name, o.government, o.title or o.role.value, utility(d, o.name, 0), utility(d, o.name)]
              for o in s.officials]
     rows = [r[:3] + [f"{r[3]:.3f}", f"{r[4]:.3f}", f"{r[4] - r[3]:+.3f}"] for r in rows]
-    return section(2, figure("debrief-utilities.png", pics["debrief-utilities.png"],
-                             "Utility of each government (thick) and of each of its officials, by round")
-                   + table(["who", "government", "role", "start", "end", "change"], rows))
+    return {
+        "picture": picture("debrief-utilities.png", pics,
+                           "Utility of each government (thick) and of each of its officials, by round"),
+        "table": table(["who", "government", "role", "start", "end", "change"], rows),
+    }
 
 
-def trade_html(d: Debrief, pics: dict[str, bytes]) -> str:
+def trade_part(d: Debrief, pics: dict[str, bytes]) -> dict:
+    """Section 3: the picture, and trade flows, balances and market stress at the start and the end."""
     s, first, last = d.folder.scenario, d.folder.rows[0], d.folder.rows[-1]
     rows = [[f"{f.exporter} -> {f.importer} exports", f"{first[k]:.1f}", f"{last[k]:.1f}"]
             for f in s.economy.trade for k in [f"flow_{f.exporter}_{f.importer}"]]
@@ -733,27 +748,22 @@ def trade_html(d: Debrief, pics: dict[str, bytes]) -> str:
              for g in s.governments for k in [f"balance_{g.name}"]]
     rows.append(["market stress (0..1)", f"{first['market_stress']:.2f}", f"{last['market_stress']:.2f}"])
     caption = "Goods trade flows, each government's balance across its modelled flows, and market stress"
-    return section(3, figure("debrief-trade.png", pics["debrief-trade.png"], caption)
-                   + table(["$bn a year", "start", "end"], rows))
+    return {"picture": picture("debrief-trade.png", pics, caption),
+            "table": table(["$bn a year", "start", "end"], rows)}
 
 
-def story_html(d: Debrief) -> str:
-    """The log, round by round, as in story.md; each line styled by its kind."""
-    s, parts, current = d.folder.scenario, [], None
+def story_part(d: Debrief) -> list[dict]:
+    """Section 4: the log, round by round as in story.md, each line with its kind (which styles it)."""
+    s, rounds = d.folder.scenario, []
     for e in d.folder.log:
-        if e.round != current:
-            close = "</ul>" if current is not None else ""
-            parts.append(f'{close}<h3>{esc(when(s, e.round).replace("round", "Round", 1))}</h3><ul class="story">')
-            current = e.round
-        parts.append(f'<li class="{esc(e.kind)}">{esc(e.text)}</li>')
-    parts.append("</ul>" if current is not None else para("Nothing happened: the log is empty."))
-    intro = para("Every line of the run's log (story.md, log.csv). Offers and replies are in grey; coloured bars "
-                 "mark agreements (green), expiries (orange), violations (red), actions (purple), votes (brown) "
-                 "and events (blue).")
-    return section(4, intro + "\n".join(parts))
+        if not rounds or rounds[-1]["round"] != e.round:
+            rounds.append({"round": e.round, "heading": when(s, e.round).replace("round", "Round", 1), "lines": []})
+        rounds[-1]["lines"].append({"kind": e.kind, "text": e.text})
+    return rounds
 
 
-def pair_html(d: Debrief, p: PairOutcome, pics: dict[str, bytes]) -> str:
+def pair_part(d: Debrief, p: PairOutcome, pics: dict[str, bytes]) -> dict:
+    """Section 5, one pair: the picture, the points, and (if a deal was possible) the Nash package against the end."""
     s, pa, m = d.folder.scenario, p.analysis, p.metrics
     points = [["no deal (disagreement)", f"{pa.da:.3f}", f"{pa.db:.3f}"]]
     for name, k in (("Nash point", pa.nash), ("Kalai-Smorodinsky point", pa.ks)):
@@ -761,33 +771,23 @@ def pair_html(d: Debrief, p: PairOutcome, pics: dict[str, bytes]) -> str:
         points.append([name] + ([f"{pt[0]:.3f}", f"{pt[1]:.3f}"] if pt else ["none", "none"]))
     points.append(["this run's outcome", f"{p.outcome[0]:.3f}", f"{p.outcome[1]:.3f}"])
     points.append(["the bots' outcome", f"{p.bots[0]:.3f}", f"{p.bots[1]:.3f}"])
-    body = [f"<h3>{esc(pa.a)} and {esc(pa.b)}</h3>",
-            figure(pair_picture(p), pics[pair_picture(p)],
-                   f"Every package between {pa.a} and {pa.b} valued at the start, with the Pareto frontier, "
-                   "no deal, the Nash and Kalai-Smorodinsky points and the run's outcome"),
-            table(["point", f"utility of {pa.a}", f"utility of {pa.b}"], points)]
+    part = {
+        "a": pa.a, "b": pa.b, "empty": pa.nash is None,
+        "picture": picture(pair_picture(p), pics,
+                           f"Every package between {pa.a} and {pa.b} valued at the start, with the Pareto frontier, "
+                           "no deal, the Nash and Kalai-Smorodinsky points and the run's outcome"),
+        "points": table(["point", f"utility of {pa.a}", f"utility of {pa.b}"], points),
+    }
     if pa.nash is None:
-        body.append(para(f"No package beat no deal for both {pa.a} and {pa.b} at the start: "
-                         "the zone of agreement was empty."))
-        return "\n".join(body)
-    body.append(para(f"The outcome lies {m['nash_distance']:.3f} from the Nash point and {m['frontier_distance']:.3f} "
-                     f"from the Pareto frontier; its joint welfare is {m['joint_welfare']:.3f} against "
-                     f"{m['nash_welfare']:.3f} at the Nash point. {m['zone_share']:.0%} of the {len(pa.ua):,} packages "
-                     "beat no deal for both sides."))
+        return part
+    part["distances"] = (f"The outcome lies {m['nash_distance']:.3f} from the Nash point and "
+                         f"{m['frontier_distance']:.3f} from the Pareto frontier; its joint welfare is "
+                         f"{m['joint_welfare']:.3f} against {m['nash_welfare']:.3f} at the Nash point. "
+                         f"{m['zone_share']:.0%} of the {len(pa.ua):,} packages beat no deal for both sides.")
     end = d.mine.final_levels
     terms = [[label(s.instrument(n)), level_text(s, n, lv), level_text(s, n, end[n])] for n, lv in p.nash_terms.items()]
-    body.append(table(["instrument", "Nash package", "this run's end"], terms))
-    return "\n".join(body)
-
-
-def bargaining_html(d: Debrief, pics: dict[str, bytes]) -> str:
-    intro = para("The bargaining problem at the start of the run (round 0): every package on the instruments' "
-                 "grids, valued for both governments; no deal is each side's value if talks fail. The run's outcome "
-                 "is its final levels valued the same way (other instruments and market stress as at the start), "
-                 "as in summary.json.")
-    if not d.pairs:
-        return section(5, intro + para("No talks were open at the start, so there is no bargaining problem to draw."))
-    return section(5, intro + "\n".join(pair_html(d, p, pics) for p in d.pairs))
+    part["terms"] = table(["instrument", "Nash package", "this run's end"], terms)
+    return part
 
 
 def comparison_rows(d: Debrief) -> list[tuple[str, str, str]]:
@@ -822,25 +822,30 @@ def verdict(d: Debrief) -> str:
             f"(seed {f.seed}, {f.rounds} rounds) in: {what}.")
 
 
-def bots_html(d: Debrief) -> str:
+def bots_part(d: Debrief) -> dict:
+    """Section 6: the verdict, and this run against the bots' side by side (differences highlighted)."""
     rows = comparison_rows(d)
-    return section(6, para(verdict(d), "verdict") + table(["", "this run", "bots from the same start"],
-                                                          [list(r) for r in rows], [r[1] != r[2] for r in rows]))
-
-
-def questions_html(d: Debrief) -> str:
-    items = "".join(f"<li>{esc(q)}</li>" for q in discussion_questions(d))
-    return section(7, f'<ol class="questions">{items}</ol>')
+    return {"verdict": verdict(d),
+            "table": table(["", "this run", "bots from the same start"], [list(r) for r in rows],
+                           [r[1] != r[2] for r in rows])}
 
 
 def render_html(d: Debrief, pics: dict[str, bytes]) -> str:
-    """The whole report: one page, inline CSS, pictures as data URIs, no scripts, nothing fetched."""
-    s = d.folder.scenario
-    parts = [header_html(d), instruments_html(d, pics), utilities_html(d, pics), trade_html(d, pics), story_html(d),
-             bargaining_html(d, pics), bots_html(d), questions_html(d)]
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>Debrief: {esc(s.title)} (seed {d.folder.seed})</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(parts) + "\n</body>\n</html>\n")
+    """The whole report: one page, its stylesheet inlined, pictures as data URIs, no scripts, nothing fetched."""
+    return pages.render(
+        "teaching/debrief.html",
+        title=d.folder.scenario.title,
+        seed=d.folder.seed,
+        meta=meta(d),
+        headings=SECTIONS,
+        instruments=instruments_part(d, pics),
+        utilities=utilities_part(d, pics),
+        trade=trade_part(d, pics),
+        story=story_part(d),
+        pairs=[pair_part(d, p, pics) for p in d.pairs],
+        bots=bots_part(d),
+        questions=discussion_questions(d),
+    )
 
 
 def write_debrief(run_dir: str | Path, *, scenario_file: str | Path | None = None) -> Path:
