@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from negotiation.common.dates import day_text
 from negotiation.game.records import Change
 from negotiation.scenario import InstrumentSpec, Scenario, describe_level
 
@@ -32,7 +33,7 @@ def change_text(scenario: Scenario, c: Change) -> str:
 
 def day(scenario: Scenario, round_: int) -> str:
     """The date a round starts, as '17 Jul 2025'."""
-    return scenario.date_of(round_).strftime("%d %b %Y").lstrip("0")
+    return day_text(scenario.date_of(round_))
 
 
 def agreement_name(name: str) -> str:

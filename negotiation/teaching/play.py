@@ -21,6 +21,7 @@ import numpy as np
 from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
 from negotiation.game.bargaining import initial_analysis, run_metrics
 from negotiation.teaching.briefs import Seat  # a government, or an official within it (here only a leader)
+from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError, Problem
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.ratification import RatificationRequest
@@ -111,7 +112,7 @@ class Facts:
         return level_text(self.s, name, value)
 
     def date(self, round_: int) -> str:
-        return self.s.date_of(max(round_, 1)).strftime("%d %b %Y").lstrip("0")
+        return day_text(self.s.date_of(max(round_, 1)))
 
     def span(self, name: str) -> str:
         spec = self.s.instrument(name)
