@@ -26,6 +26,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 TINY = {
+    "schema_version": 2,
     "name": "tiny",
     "title": "Two governments, one official each",
     "sources": [{"id": "test", "title": "hand-made for the tests"}],
@@ -63,8 +64,12 @@ TINY = {
         "trade": [{"exporter": "B", "importer": "A", "value": 100}, {"exporter": "A", "importer": "B", "value": 50}],
         "tariff_elasticity": 1.0,
         "adjustment_speed": 0.5,
-        "stress": {"initial": 0.2, "jump": 0.5, "ease": 0.25, "decay": 0.1},
+        "stress": {"initial": 0.2, "floor": 0.0, "pressure": {"tariff": 0.2}, "uncertainty": 0.0, "speed": 0.5,
+                   "jump": 0.5},
     },
+    # Common knowledge and no surprises at home, unless a test says otherwise: outcomes stay hand-computable.
+    "information": {"types": 1, "salience_noise": 0.0, "ideal_noise": 0.0, "influence_noise": 0.0,
+                    "offer_rationality": 10.0, "response_noise": 0.05, "ratification_noise": 0.0},
     "dynamics": {
         "violation_rate": 0.0,
         "detection": 1.0,
@@ -73,6 +78,11 @@ TINY = {
         "stance_reactivity": 0.2,
         "stance_relaxation": 0.0,
         "renegotiate_before": 2,
+        "impatience": 0.05,
+        "breakdown": 0.0,
+        "cooling_off": 4,
+        "staging_trust": 0.0,
+        "staging_interval": 2,
     },
 }
 

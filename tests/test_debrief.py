@@ -262,9 +262,20 @@ def rewrite_log(folder, change) -> None:
         writer.writerows(rows)
 
 
+def has_the_premises(result) -> bool:
+    """A run with a vote over someone's opposition and a quiet breach nobody detected."""
+    log = result.log
+    return (any(e.kind.value == "ratification" and e.data["opposed"] and e.data["ratified"] for e in log)
+            and any(e.kind.value == "violation" and "instrument" in e.data for e in log)
+            and not any(e.kind.value == "detection" for e in log))
+
+
 def reworded_run(tmp_path):
-    """The pinned debrief's run (the default scenario, seed 4), with every sentence of its log.csv replaced."""
-    result = run(load_scenario(DEFAULT), 4, source=str(DEFAULT))
+    """The first default-scenario run (seeds 1-60) with the premises, with every sentence of its log.csv replaced."""
+    scenario = load_scenario(DEFAULT)
+    result = next((r for r in (run(scenario, seed, source=str(DEFAULT)) for seed in range(1, 61)) if has_the_premises(r)),
+                  None)
+    assert result is not None, "some run of the default scenario has an opposed ratification and an unseen breach"
     folder = write_run(result, tmp_path / "run", plot=False)
     rewrite_log(folder, lambda i, row: row.update(text=f"(line {i})"))
     return result, folder
@@ -273,7 +284,7 @@ def reworded_run(tmp_path):
 def test_the_questions_read_the_logs_data_not_its_sentences(tmp_path):
     """Who opposed, the share in favour and a breach nobody saw still come from log.csv's data column."""
     result, folder = reworded_run(tmp_path)
-    vote = next(e for e in result.log if e.kind.value == "ratification" and e.data["opposed"])  # the premises
+    vote = next(e for e in result.log if e.kind.value == "ratification" and e.data["opposed"] and e.data["ratified"])
     quiet = next(e for e in result.log if e.kind.value == "violation" and "instrument" in e.data)
     assert not any(e.kind.value == "detection" for e in result.log)
     qs = "\n".join(discussion_questions(build_debrief(folder)))

@@ -7,10 +7,12 @@ import pytest
 
 from conftest import official
 
-from negotiation.game.economy import IND, Economy, EconomyParams
-from negotiation.scenario.vocabulary import Indicator
+from negotiation.game.economy import IND, Economy, EconomyParams, implied_stress, long_run_flows
+from negotiation.game.model import TradeTalksModel
 from negotiation.game.preferences import Preferences
+from negotiation.game.valuation import full_utilities
 from negotiation.scenario import parse_scenario
+from negotiation.scenario.vocabulary import Indicator
 
 
 @pytest.fixture
@@ -18,29 +20,34 @@ def economy(tiny):
     return Economy(EconomyParams.compile(tiny), tiny.economy.stress.initial)
 
 
-def test_equilibrium_flows_follow_the_elasticity(economy):
-    # elasticity 1: a 50% tariff divides the flow by 1.5; 100% halves it.
-    flows = economy.equilibrium_flows(np.array([50.0, 100.0]))
+def test_long_run_flows_follow_the_elasticity(economy):
+    # elasticity 1: a 50% tariff divides the flow by 1.5; 100% halves it (flows: B -> A taxed by A, A -> B by B).
+    flows = long_run_flows(economy.p, np.array([50.0, 100.0]))
     assert flows == pytest.approx([100 / 1.5, 50 / 2.0])
 
 
 def test_flows_close_a_share_of_the_gap_each_round(economy):
     levels = np.array([50.0, 50.0])
-    economy.step(levels, levels)
+    economy.step(levels, levels, disputes=0.0)
     # speed 0.5: halfway from the baseline (100, 50) to the long-run (66.67, 33.33)
     assert economy.flows == pytest.approx([100 - 0.5 * (100 - 100 / 1.5), 50 - 0.5 * (50 - 50 / 1.5)])
     assert economy.balance() == pytest.approx([economy.flows[1] - economy.flows[0], economy.flows[0] - economy.flows[1]])
 
 
-def test_stress_jumps_on_escalation_and_eases_on_de_escalation(economy):
-    economy.step(np.array([50.0, 50.0]), np.array([60.0, 50.0]))
-    # 0.2 faded by 10%, plus jump 0.5 x 0.1 of the range escalated
-    assert economy.stress == pytest.approx(0.2 * 0.9 + 0.5 * 0.1)
-    before = economy.stress
-    economy.step(np.array([60.0, 50.0]), np.array([40.0, 30.0]))
-    assert economy.stress == pytest.approx(before * 0.9 - 0.25 * 0.4)
-    economy.shock(5.0)
-    assert economy.stress == 1.0
+def test_stress_moves_toward_what_the_state_implies_and_jumps_on_escalation(tiny_data):
+    tiny_data["economy"]["stress"] = {"initial": 0.2, "floor": 0.1, "pressure": {"tariff": 0.2}, "uncertainty": 0.05,
+                                      "speed": 0.5, "jump": 0.5}
+    e = Economy(EconomyParams.compile(parse_scenario(tiny_data, "tiny")), 0.2)
+    # implied: floor 0.1 + 0.2 x (0.5 + 0.5 normalised tariffs) + 0.05 x 1 open dispute = 0.35
+    assert implied_stress(e.p, np.array([50.0, 50.0]), 1.0) == pytest.approx(0.35)
+    e.step(np.array([50.0, 50.0]), np.array([60.0, 50.0]), disputes=1.0)
+    # half the gap to the implied 0.1 + 0.2 x 1.1 + 0.05 = 0.37, plus the jump 0.5 x 0.1 of a range escalated
+    assert e.stress == pytest.approx(0.2 + 0.5 * (0.37 - 0.2) + 0.5 * 0.1)
+    before = e.stress
+    e.step(np.array([60.0, 50.0]), np.array([40.0, 30.0]), disputes=0.0)  # de-escalation: no jump, a lower target
+    assert e.stress == pytest.approx(before + 0.5 * (0.1 + 0.2 * 0.7 - before))
+    e.shock(5.0)
+    assert e.stress == 1.0
 
 
 def test_indicator_scores(economy):
@@ -67,25 +74,59 @@ def test_controls_weigh_on_the_targets_indicator(tiny_data):
     assert capped[0, IND[Indicator.INDUSTRY_EXPOSURE]] == 0.0  # 1.2 exposure is capped at 1
 
 
-def test_official_utility_by_hand(tiny, economy):
-    prefs = Preferences.compile(tiny)
-    levels = np.array([50.0, 50.0])
-    scores = economy.package_scores(levels)  # long-run flows 66.67 and 33.33
-    u = prefs.officials(levels, scores)
-    balance_a = 0.5 + 0.5 * ((100 / 3 - 200 / 3) / 150)
-    distance_a = abs(50 - 20) / 100 + abs(50 - 0) / 100
-    assert u[0] == pytest.approx(1 - (distance_a + (1 - balance_a)) / 3)
-    volume_b = (100 / 1.5 + 50 / 1.5) / 150
-    assert u[1] == pytest.approx(1 - (0.5 + 0.3 + (1 - volume_b)) / 3)
-    # at every official's ideal with perfect indicators, utility is exactly 1
-    assert prefs.officials(np.array([20.0, 0.0]), np.ones((2, 5)))[0] == pytest.approx(1.0)
+def test_official_utility_by_hand_with_curvature_and_leverage(tiny_data):
+    tiny_data["instruments"][0]["curvature"] = 2.0  # A's tariff on B: quadratic loss
+    tiny_data["officials"][0]["leverage"] = 1.0  # Alice weighs leverage like an instrument
+    s = parse_scenario(tiny_data, "tiny")
+    prefs = Preferences.compile(s)
+    econ = Economy(EconomyParams.compile(s), 0.2)
+    curvature = np.array([i.curvature for i in s.instruments])
+    levels = np.array([30.0, 50.0])  # A presses B at 0.3 of its range, B presses A at 0.5
+    flows = long_run_flows(econ.p, levels)
+    off, gov = full_utilities(prefs, econ, curvature, levels, flows, 0.2)
+    balance_a = 0.5 + 0.5 * ((flows[1] - flows[0]) / 150)
+    distance_a = ((30 - 20) / 100) ** 2 + abs(50 - 0) / 100
+    leverage_lost_a = 0.5 - 0.3  # B's pressure on A exceeds A's on B
+    total_a = 1.0 + 1.0 + 1.0 + 1.0  # two saliences, one indicator weight, the leverage weight
+    assert off[0] == pytest.approx(1 - (distance_a + (1 - balance_a) + leverage_lost_a) / total_a)
+    volume_b = (flows[0] + flows[1]) / 150
+    assert off[1] == pytest.approx(1 - (((30 - 0) / 100) ** 2 + abs(50 - 20) / 100 + (1 - volume_b)) / 3)  # curvature 2 for Bob too
+    assert gov == pytest.approx(off)  # one official each
 
 
 def test_government_utility_weighs_officials_by_influence(tiny_data):
     tiny_data["officials"].append(official("Anna", "A", influence=3.0, preferences={"a_tariff_b": {"ideal": 100, "salience": 1.0}}))
     s = parse_scenario(tiny_data, "tiny")
-    prefs = Preferences.compile(s)
-    levels = np.array([60.0, 0.0])
-    off = prefs.officials(levels, np.ones((2, 5)))
-    assert off[2] == pytest.approx(1 - 0.4)  # Anna: |60 - 100| / 100
-    assert prefs.governments(off)[0] == pytest.approx(0.25 * off[0] + 0.75 * off[2])
+    m = TradeTalksModel(s, 0)
+    off, gov = m.values.current_utilities()
+    assert off[2] == pytest.approx(1 - abs(50 - 100) / 100)  # Anna cares only about A's tariff, now at 50
+    assert gov[0] == pytest.approx(0.25 * off[0] + 0.75 * off[2])
+
+
+def test_a_package_is_valued_pair_locally_exactly_as_the_whole_state(default_scenario):
+    """Pair-local valuation (the cost of a package independent of the scenario's size) loses nothing."""
+    m = TradeTalksModel(default_scenario, 3)
+    for _ in range(3):
+        m.step()
+    v = m.values
+    problem = v.problem("US", "China")
+    rows = problem.table[np.random.default_rng(0).choice(len(problem.table), 40)]
+    pair = v.values("US", "China", rows)
+    off, gov = v.package_utilities(problem.full(rows), ("US", "China"))
+    for side in (0, 1):
+        assert pair.officials[side] == pytest.approx(off[:, problem.sides[side].officials])
+        assert pair.governments[:, side] == pytest.approx(gov[:, problem.sides[side].gov])
+    no_deal = v.package_utilities(v.no_deal_levels("US", "China")[None, :], ("US", "China"), deal=False)[1]
+    assert v.reservation("US", "China") == pytest.approx(no_deal[0, m.gov_index["US"]])
+
+
+def test_a_deal_calms_markets_so_officials_who_weigh_them_prefer_it(default_scenario):
+    """Market stress enters every choice: the same levels are worth more to a market-minded official as a deal."""
+    m = TradeTalksModel(default_scenario, 1)
+    v = m.values
+    now = m.levels[v.pair_instruments("US", "China")][None, :]
+    deal, no_deal = v.values("US", "China", now, deal=True), v.values("US", "China", now, deal=False)
+    bessent = list(m.governments["US"].team.names).index("Bessent")  # market stress weight 0.8
+    assert deal.officials[0][0, bessent] > no_deal.officials[0][0, bessent]
+    greer = list(m.governments["US"].team.names).index("Greer")  # no weight on markets
+    assert deal.officials[0][0, greer] == pytest.approx(no_deal.officials[0][0, greer])

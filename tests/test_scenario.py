@@ -195,7 +195,7 @@ MORE_CASES = [
     ("step too fine", "    max: 145\n    step: 10\n", "    max: 145\n    step: 0.0001\n", "instruments[0].step", "too fine"),
     ("duplicate instrument", "  - name: cn_tariff_us\n    kind: tariff\n    imposer: China\n    target: US\n",
      "  - name: cn_tariff_us\n    kind: tariff\n    imposer: US\n    target: China\n", "instruments[1]", "repeats us_tariff_cn"),
-    ("future schema version", "schema_version: 1\n", "schema_version: 2\n", "schema_version", "Input should be 1"),
+    ("future schema version", "schema_version: 2\n", "schema_version: 3\n", "schema_version", "Input should be 2"),
     ("quoted strategy parameter", "params: {opening: 0.2, duration: 13}", "params: {opening: \"0.2\", duration: 13}", "governments[1].strategy.params.opening", "valid number"),
     ("date out of range", "  start: 2025-06-05\n", "  start: 9999-06-05\n", "calendar.start", "2200-12-31"),
 ]

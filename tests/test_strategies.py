@@ -8,6 +8,8 @@ import pytest
 from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import LogKind
+from negotiation.strategies.base import best_value
+from negotiation.scenario import parse_scenario
 from negotiation.strategies import STRATEGIES, Strategy, make_strategy
 
 
@@ -63,18 +65,19 @@ def test_tit_for_tat_answers_two_acts_with_two_steps(tiny_data):
     assert m.levels[1] == 70
 
 
-def test_time_concession_follows_its_curve(tiny):
+def test_time_concession_follows_its_curve_to_the_deadline(tiny_data):
     """Boulware holds out and Conceder gives ground early; both reach the reservation at the deadline."""
+    tiny_data["events"] = [{"name": "due", "kind": "deadline", "round": 10, "between": ["A", "B"]}]
+    tiny = parse_scenario(tiny_data, "tiny")
     targets = {}
     for exponent in (0.5, 1.0, 2.0):
         strategy = make_strategy("time_concession", {"exponent": exponent})
         m = TradeTalksModel(tiny, seed=0, strategies={"A": strategy})
         view = m.governments["A"].view
-        best = float(view.values(view.path("B")[:1])[0])
-        reservation = view.reservation("B")
+        best, reservation = best_value(view, "B"), view.reservation("B")
         curve = []
         for r in (1, 5, 10):
-            m.state.round = r  # the deadline is the last round (10); talks opened in round 1
+            m.state.round = r  # the deadline event is in round 10; talks opened in round 1
             curve.append(strategy.target(view, "B"))
         targets[exponent] = curve
         T = 10
@@ -82,6 +85,20 @@ def test_time_concession_follows_its_curve(tiny):
             assert target == pytest.approx(best - (r / T) ** (1 / exponent) * (best - reservation))
         assert curve[-1] == pytest.approx(reservation)
     assert targets[0.5][1] > targets[1.0][1] > targets[2.0][1]
+
+
+def test_without_a_deadline_time_concession_follows_its_discount_not_the_run(tiny):
+    """No deadline: the horizon is the mean life of talks under the government's discount (Rubinstein), not the run."""
+    strategy = make_strategy("time_concession", {"exponent": 1.0})
+    for rounds in (10, 100):
+        m = TradeTalksModel(tiny, seed=0, rounds=rounds, strategies={"A": strategy})
+        view = m.governments["A"].view
+        assert view.deadline("B") is None
+        # Alice's patience 0.5 and impatience 0.05: a discount of 0.975 a round, no breakdown: 40 rounds
+        assert view.horizon("B") == pytest.approx(1 / (1 - (1 - 0.05 * 0.5)))
+        m.state.round = 10
+        best, reservation = best_value(view, "B"), view.reservation("B")
+        assert strategy.target(view, "B") == pytest.approx(best - (10 / 40) * (best - reservation))
 
 
 def test_time_concession_retaliates_only_as_ready_as_its_officials(tiny_data):
@@ -152,7 +169,7 @@ def test_grudger_never_forgives(tiny_data):
     m.run()
     assert b_levels(m)[3:] == [60] * 8  # answered in round 3, never taken back
     view = m.governments["B"].view
-    offer = view.make_offer("A", view.path("A")[0], 5)  # even B's own best package
+    offer = view.offer("A", view.packages("A")[int(np.argmax(view.my_values("A")))], 5)  # even B's own best package
     assert grudger.respond(view, Offer("A", "B", offer.terms, 5), m.rng).kind is ResponseKind.REJECT
     assert grudger.propose(view, "A", m.rng) is None
 
@@ -189,8 +206,8 @@ def test_no_strategy_accepts_an_offer_below_its_reservation(name, default_scenar
     reservation = view.reservation("US")
     below = 0
     for levels in packages:
-        offer = m.governments["US"].view.make_offer("China", levels, 13)
-        value = view.offer_value(offer)
+        offer = m.governments["US"].view.offer("China", levels, 13)
+        value = view.value_of(offer)
         below += value <= reservation
         if strategy.respond(view, offer, m.rng).kind is ResponseKind.ACCEPT:
             assert value > reservation

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
-from negotiation.game.ratification import Ratification, Ratifier, Team, ratifiable, vote
-from negotiation.game.valuation import Valuation
+from negotiation.game.ratification import Ratifier, Team
 from negotiation.scenario import DynamicsSpec, GovernmentSpec, OfficialSpec, Role
 from negotiation.strategies import Strategy
 from negotiation.strategies.view import View
@@ -48,7 +46,7 @@ class Government(mesa.Agent):
     """A state actor: owns instruments, has officials, a strategy, and a read-only view of the game."""
 
     def __init__(self, model: mesa.Model, spec: GovernmentSpec, strategy: Strategy, index: int, team: Team,
-                 values: Valuation, ratifier: Ratifier | None = None):
+                 ratifier: Ratifier | None = None):
         super().__init__(model)
         self.spec = spec
         self.name = spec.name
@@ -58,7 +56,6 @@ class Government(mesa.Agent):
         self.ratifier = ratifier  # a human in the leader's seat casts the leader's vote
         self.officials: list[Official] = []
         self.view: View  # set by the model once the view exists
-        self._values = values
 
     @property
     def leader(self) -> Official:
@@ -68,11 +65,3 @@ class Government(mesa.Agent):
     def readiness(self) -> float:
         """Influence-weighted stance of the officials: 0 dovish .. 1 ready to retaliate."""
         return float(sum(o.weight * o.stance for o in self.officials))
-
-    def ratifiable(self, counterpart: str, levels: np.ndarray) -> np.ndarray:
-        """Would the coalition ratify each row of `levels`? A forecast by utilities (a human leader is not asked)."""
-        return ratifiable(self._values, self.team, counterpart, levels)
-
-    def ratification(self, counterpart: str, levels: np.ndarray) -> Ratification:
-        """The coalition's vote on a package with `counterpart` (the human leader, if any, is asked)."""
-        return vote(self._values, self.team, counterpart, levels, self.ratifier)

@@ -8,8 +8,8 @@ valuing every package on the instruments' grids.
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -75,7 +75,7 @@ class PairAnalysis:
     a: str
     b: str
     instruments: tuple[str, ...]
-    packages: np.ndarray  # (K, n_instr) full level vectors
+    packages: np.ndarray  # (K, m) levels of the pair's instruments, every combination of their grids
     ua: np.ndarray
     ub: np.ndarray
     da: float
@@ -83,6 +83,7 @@ class PairAnalysis:
     frontier: np.ndarray
     nash: int | None
     ks: int | None
+    evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] = field(repr=False, compare=False, default=None)
 
     @property
     def zone_size(self) -> int:
@@ -91,10 +92,15 @@ class PairAnalysis:
     def point(self, k: int | None) -> tuple[float, float] | None:
         return None if k is None else (float(self.ua[k]), float(self.ub[k]))
 
-    def terms(self, k: int | None, names: list[str]) -> dict[str, float] | None:
+    def terms(self, k: int | None) -> dict[str, float] | None:
         if k is None:
             return None
-        return {n: float(self.packages[k, names.index(n)]) for n in self.instruments}
+        return {n: float(level) for n, level in zip(self.instruments, self.packages[k])}
+
+    def value(self, pair_levels: np.ndarray) -> tuple[float, float]:
+        """Both sides' utility of the pair's instruments at `pair_levels` (m,), valued like the packages."""
+        ua, ub = self.evaluate(np.asarray(pair_levels, dtype=float)[None, :])
+        return float(ua[0]), float(ub[0])
 
     def outcome_metrics(self, point: tuple[float, float]) -> dict[str, float | None]:
         """How good an outcome (ua, ub) was: distance from the frontier and the Nash point, joint welfare."""
@@ -109,24 +115,31 @@ class PairAnalysis:
 
 
 def pair_analysis(model, a: str, b: str) -> PairAnalysis:
-    """Value every grid package between a and b at the model's current state.
+    """Value every package between a and b at the model's current state.
 
-    Instruments outside the pair stay at their current levels; disagreement is each side's
-    reservation value (its utility if talks fail and any agreement between them snaps back).
+    Instruments outside the pair stay at their current levels; each package is valued as a deal
+    (markets settled), as the game values offers; disagreement is each side's reservation value
+    (its utility if talks fail and any agreement between them snaps back).
     """
-    idx = model.values.pair_instruments(a, b)
-    grids = [model.grids[k] for k in idx]
-    combos = np.array(list(itertools.product(*grids)), dtype=float)
-    packages = np.repeat(model.levels[None, :], len(combos), axis=0)
-    packages[:, idx] = combos
-    gov = model.values.package_utilities(packages)[1]
-    ua, ub = gov[:, model.gov_index[a]], gov[:, model.gov_index[b]]
-    da, db = model.values.reservation(a, b), model.values.reservation(b, a)
+    v = model.values
+    problem = v.problem(a, b)
+    sa, sb = v.side(a, b), v.side(b, a)
+    gov = v.table(a, b).governments
+    ua, ub = gov[:, sa], gov[:, sb]
+    da, db = v.reservation(a, b), v.reservation(b, a)
+    shift = v.stress_shift(a, b, True)
+
+    def evaluate(pair_levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scores = problem.scores(pair_levels, shift)
+        sides = [problem.values(s, problem.true[s], pair_levels, scores) for s in (0, 1)]
+        g = [sides[s] @ v.prefs.influence[problem.sides[s].gov, problem.sides[s].officials] for s in (0, 1)]
+        return g[sa], g[sb]
+
     return PairAnalysis(
         a=a,
         b=b,
-        instruments=tuple(model.inst_names[k] for k in idx),
-        packages=packages,
+        instruments=tuple(model.inst_names[k] for k in v.pair_instruments(a, b)),
+        packages=problem.table,
         ua=ua,
         ub=ub,
         da=da,
@@ -134,6 +147,7 @@ def pair_analysis(model, a: str, b: str) -> PairAnalysis:
         frontier=pareto_frontier(ua, ub),
         nash=nash_point(ua, ub, da, db),
         ks=kalai_smorodinsky_point(ua, ub, da, db),
+        evaluate=evaluate,
     )
 
 
@@ -159,16 +173,12 @@ def run_metrics(model, analyses: dict[tuple[str, str], PairAnalysis]) -> dict:
     """Summary metrics of a finished run for each pair: its final levels against the start's bargaining problem.
 
     The outcome is the pair's final levels, valued like the start's packages (other instruments
-    and market stress as they were at the start), so that it lies in the same utility space as
-    the frontier and the Nash point.
+    as they were at the start, markets as a deal implies), so that it lies in the same utility
+    space as the frontier and the Nash point.
     """
     out: dict = {}
     for (a, b), pa in analyses.items():
-        idx = model.values.pair_instruments(a, b)
-        levels = model.initial_levels.copy()
-        levels[idx] = model.levels[idx]
-        values = model.values.value_at(levels[None, :], model.initial_stress)[0]
-        point = (float(values[model.gov_index[a]]), float(values[model.gov_index[b]]))
+        point = pa.value(model.levels[model.values.pair_instruments(a, b)])
         tag = f"{a}_{b}"
         out[f"outcome_utility_{a}_in_{tag}"] = point[0]
         out[f"outcome_utility_{b}_in_{tag}"] = point[1]

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 import mesa
 import numpy as np
 
+from negotiation.game import disputes
 from negotiation.game.agenda import Agenda
+from negotiation.game.beliefs import Beliefs
 from negotiation.game.agents import Government, Official
 from negotiation.game.agreements import Agreement
 from negotiation.game.economy import Economy, EconomyParams
@@ -51,22 +53,24 @@ class TradeTalksModel(mesa.Model):
         self.prefs = Preferences.compile(scenario)
         self.economy = Economy(EconomyParams.compile(scenario), scenario.economy.stress.initial)
         self.state = initial_state(scenario, self.index, self.prefs)
-        self.values = Valuation(scenario, self.index, self.prefs, self.economy, self.state)
+        teams = {g.name: Team.of(scenario, g.name) for g in scenario.governments}
+        self.values = Valuation(scenario, self.index, self.prefs, self.economy, self.state, teams)
         self.agenda = Agenda(scenario)
         self.governments: dict[str, Government] = {}
         self.officials: list[Official] = []
         # Human leaders (the terminal game): government -> the callable that casts its leader's vote.
-        self._seat_agents(strategies or {}, ratifiers or {})
+        self._seat_agents(strategies or {}, ratifiers or {}, teams)
+        self.state.beliefs = initial_beliefs(self)
+        disputes.measure(self)
         self.initial_levels = self.state.levels.copy()
         self.initial_stress = self.economy.stress
         record(self)
 
-    def _seat_agents(self, overrides: dict[str, Strategy], ratifiers: Mapping[str, Ratifier]) -> None:
+    def _seat_agents(self, overrides: dict[str, Strategy], ratifiers: Mapping[str, Ratifier], teams: dict[str, Team]) -> None:
         s = self.config
         for k, g in enumerate(s.governments):
             strategy = overrides.get(g.name) or make_strategy(g.strategy.name, g.strategy.params)
-            team = Team.of(s, g.name)
-            gov = Government(self, g, strategy, k, team, self.values, ratifiers.get(g.name))
+            gov = Government(self, g, strategy, k, teams[g.name], ratifiers.get(g.name))
             self.governments[g.name] = gov
             gov.view = GovernmentView(self, g.name)
         for k, o in enumerate(s.officials):
@@ -171,7 +175,11 @@ def initial_state(s: Scenario, index: Index, prefs: Preferences) -> GameState:
         )
         for a in s.agreements
     ]
-    talks = {frozenset(t.between): Talks(t.between, t.open, 1, t.first_proposer) for t in s.talks}
+    talks = {}
+    for t in s.talks:
+        talks[frozenset(t.between)] = Talks(t.between, t.open, None, t.first_proposer, t.deadline_rounds)
+        if t.open:
+            talks[frozenset(t.between)].begin_episode(1)
     return GameState(
         round=0,
         levels=np.array([i.initial for i in s.instruments], dtype=float),
@@ -180,3 +188,20 @@ def initial_state(s: Scenario, index: Index, prefs: Preferences) -> GameState:
         talks=talks,
         counts=Counts.zero(index.gov_names),
     )
+
+
+def initial_beliefs(game: TradeTalksModel) -> dict[tuple[str, str], Beliefs]:
+    """Every government's first guesses about each counterpart it holds measures with (drawn from the one generator)."""
+    s, index, p = game.config, game.index, game.economy.p
+    out = {}
+    names = index.gov_names
+    for i, g in enumerate(names):
+        for h in names[i + 1:]:
+            if not p.counterpart[i, index.gov_index[h]]:
+                continue
+            idx = np.array(game.values.pair_instruments(g, h), dtype=int)
+            for observer, other in ((g, h), (h, g)):
+                officials = np.flatnonzero(game.prefs.gov_of == index.gov_index[other])
+                out[(observer, other)] = Beliefs(game.prefs, officials, index.gov_index[other], idx, s.information,
+                                                 p.span[idx], p.lo[idx], game.rng)
+    return out

@@ -13,10 +13,10 @@ import numpy as np
 
 from negotiation.game.agenda import Agenda
 from negotiation.game.economy import Economy
-from negotiation.game.ratification import Ratification, Team
+from negotiation.game.ratification import Ratifier, Team
 from negotiation.game.state import GameState, Index
 from negotiation.game.valuation import Valuation
-from negotiation.scenario import Scenario
+from negotiation.scenario import OfficialSpec, Scenario
 from negotiation.strategies import Strategy
 from negotiation.strategies.view import View
 
@@ -24,6 +24,7 @@ from negotiation.strategies.view import View
 class OfficialLike(Protocol):
     name: str
     index: int
+    spec: OfficialSpec
     weight: float  # share of the government's influence
     stance: float
 
@@ -36,16 +37,13 @@ class GovernmentLike(Protocol):
     strategy: Strategy
     view: View
     team: Team
+    ratifier: Ratifier | None
 
     @property
     def officials(self) -> Sequence[OfficialLike]: ...
 
     @property
     def readiness(self) -> float: ...
-
-    def ratifiable(self, counterpart: str, levels: np.ndarray) -> np.ndarray: ...
-
-    def ratification(self, counterpart: str, levels: np.ndarray) -> Ratification: ...
 
 
 class Game(Protocol):

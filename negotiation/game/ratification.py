@@ -1,17 +1,19 @@
 """Ratification: a package binds a government only if its leader and enough of its influence back it.
 
-The second level of Putnam's (1988) two-level game: officials vote by their own utilities of the
-package against no deal, weighted by influence; a human in the leader's seat casts the leader's vote.
+The second level of Putnam's (1988) two-level game. Each official votes for a package if it is
+worth more to it than no deal, give or take a shock of domestic politics no one foresees exactly
+(`information.ratification_noise`): so a proposer can only forecast its own coalition's vote, and
+misjudge the other side's, whose values it knows only as beliefs. A human in the leader's seat
+casts the leader's vote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
 import numpy as np
+from scipy.special import ndtr  # the normal CDF (Mesa loads scipy already)
 
-from negotiation.game.valuation import Valuation
 from negotiation.scenario import Role, Scenario
 
 THRESHOLD_SLACK = 1e-12  # support equal to the threshold passes despite rounding
@@ -44,13 +46,14 @@ class Team:
 
 @dataclass(frozen=True)
 class Ratification:
-    """A government's coalition vote on a package."""
+    """A government's coalition vote on a package: each official's value of it and of no deal, and its vote."""
 
     government: str
     ratified: bool
     support: float
     leader_approves: bool
     opposed: tuple[str, ...]
+    values: tuple[tuple[str, float, float], ...] = ()  # (official, value of the package, of no deal)
 
 
 @dataclass(frozen=True)
@@ -69,48 +72,43 @@ class RatificationRequest:
 Ratifier = Callable[[RatificationRequest], bool]
 
 
-def ratifiable(values: Valuation, team: Team, h: str, levels: np.ndarray) -> np.ndarray:
-    """For each row of levels (K, n_instr), would the team ratify it? (a forecast by utilities, vectorised)
+def approval(gain: np.ndarray, noise: float) -> np.ndarray:
+    """Chance an official votes for a package worth `gain` more to it than no deal."""
+    if noise <= 0:
+        return (gain > 0).astype(float)
+    return ndtr(gain / noise)
 
-    A human leader is asked only when a package is concluded, so the forecast assumes the leader
-    votes by utility.
+
+def chance(gain: np.ndarray, influence: np.ndarray, leader: int, threshold: float, noise: float) -> np.ndarray:
+    """Chance a coalition ratifies: gains (..., n) over no deal, influence (..., n) -> (...,).
+
+    The leader must approve and the support (influence of those for) reach the threshold; support
+    is approximated as normal with the votes' mean and variance (exact when there is no noise).
     """
-    rows = np.atleast_2d(levels)
-    off = values.package_utilities(rows)[0]
-    no_deal = values.package_utilities(values.no_deal_levels(team.government, h)[None, :])[0][0]
-    members = list(team.members)
-    approve = off[:, members] > no_deal[members]
-    support = approve @ values.prefs.influence[team.index, members]
-    return approve[:, team.leader] & (support >= team.threshold - THRESHOLD_SLACK)
+    p = approval(gain, noise)
+    mean = (p * influence).sum(-1)
+    sd = np.sqrt((influence ** 2 * p * (1 - p)).sum(-1))
+    margin = mean - threshold + THRESHOLD_SLACK
+    enough = np.where(sd > 1e-9, ndtr(margin / np.maximum(sd, 1e-9)), (margin >= 0).astype(float))
+    return p[..., leader] * enough
 
 
-def vote(values: Valuation, team: Team, h: str, levels: np.ndarray, ratifier: Ratifier | None = None) -> Ratification:
-    """The team's officials vote by influence: the leader must approve and support reach the threshold.
+def vote(team: Team, values: np.ndarray, no_deal: np.ndarray, influence: np.ndarray, noise: float = 0.0,
+         rng: np.random.Generator | None = None, ask: Callable[[], bool] | None = None) -> Ratification:
+    """The coalition's vote: each official's value (n,) against no deal (n,), plus a shock of domestic politics.
 
-    A ratifier (a human leader) casts the leader's vote; the other officials still vote by their utilities.
+    With no noise (or no generator) the vote is what the values say; `ask` (a human leader) casts
+    the leader's vote instead.
     """
-    g = team.government
-    both = np.stack([np.asarray(levels, dtype=float), values.no_deal_levels(g, h)])
-    off = values.package_utilities(both)[0]
-    approves = {name: bool(off[0, k] > off[1, k]) for k, name in zip(team.members, team.names)}
-    leader = team.names[team.leader]
-    if ratifier is not None:
-        approves[leader] = bool(ratifier(request(values, team, h, both, off)))
-    support, opposed = 0.0, []
-    for k, name in zip(team.members, team.names):
-        if approves[name]:
-            support += values.prefs.influence[team.index, k]
-        else:
-            opposed.append(name)
-    ok = approves[leader] and support >= team.threshold - THRESHOLD_SLACK
-    return Ratification(g, ok, float(support), approves[leader], tuple(opposed))
-
-
-def request(values: Valuation, team: Team, h: str, both: np.ndarray, off: np.ndarray) -> RatificationRequest:
-    influence = values.prefs.influence[team.index]
-    return RatificationRequest(
-        team.government, h, both[0].copy(), both[1].copy(),
-        values={name: (float(off[0, k]), float(off[1, k])) for k, name in zip(team.members, team.names)},
-        influence={name: float(influence[k]) for k, name in zip(team.members, team.names)},
-        threshold=team.threshold,
-    )
+    if noise > 0 and rng is not None:
+        shock = rng.normal(0.0, noise, len(team.members))
+    else:
+        shock = np.zeros(len(team.members))
+    approves = list(values - no_deal + shock > 0)
+    if ask is not None:
+        approves[team.leader] = bool(ask())
+    support = float(sum(w for w, yes in zip(influence, approves) if yes))
+    opposed = tuple(name for name, yes in zip(team.names, approves) if not yes)
+    ok = bool(approves[team.leader]) and support >= team.threshold - THRESHOLD_SLACK
+    detail = tuple((name, float(v), float(n)) for name, v, n in zip(team.names, values, no_deal))
+    return Ratification(team.government, ok, support, bool(approves[team.leader]), opposed, detail)

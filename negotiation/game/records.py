@@ -24,6 +24,7 @@ class LogKind(str, Enum):
     VIOLATION = "violation"
     DETECTION = "detection"
     ACTION = "action"
+    TALKS = "talks"  # talks break off or resume
     NOTE = "note"
 
 
@@ -183,12 +184,16 @@ class OfferMade(Record):
     value_responder: float
     reservation_proposer: float
     reservation_responder: float
+    stages: int = 1
+    extends: str | None = None
 
     @property
     def data(self) -> dict:
         return {
             "terms": dict(self.terms),
             "duration": self.duration,
+            "stages": self.stages,
+            "extends": self.extends,
             "value_proposer": self.value_proposer,
             "value_responder": self.value_responder,
             "reservation_proposer": self.reservation_proposer,
@@ -223,23 +228,32 @@ class Rejected(Record):
 
 @dataclass(frozen=True)
 class Ratified(Record):
-    """The actor government's coalition voted on a package (Putnam's second level)."""
+    """The actor government's coalition voted on a package (Putnam's second level).
+
+    `values` holds each official's utility of the package and of no deal: why it voted as it did
+    (private to the government, like every value).
+    """
 
     kind: ClassVar[LogKind] = LogKind.RATIFICATION
     ratified: bool
     support: float
     leader_approves: bool
     opposed: tuple[str, ...]
+    leader: str = ""
+    values: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def data(self) -> dict:
         return {"support": self.support, "ratified": self.ratified, "opposed": list(self.opposed),
-                "leader_approves": self.leader_approves}
+                "leader_approves": self.leader_approves,
+                "values": {name: [value, no_deal] for name, value, no_deal in self.values}}
 
 
 @dataclass(frozen=True)
 class Signed(Record):
-    """An agreement was signed; `changes` are the levels it moved at signature."""
+    """An agreement was signed. `changes` are the levels it moved at signature; a staged agreement's
+    `announced` are the moves it commits to in all, the rest due in `step_round`; an extension
+    (`extends`) renews an agreement as it is."""
 
     kind: ClassVar[LogKind] = LogKind.AGREEMENT
     agreement: str
@@ -249,11 +263,69 @@ class Signed(Record):
     changes: tuple[Change, ...]
     values: tuple[tuple[str, float], ...]
     reservations: tuple[tuple[str, float], ...]
+    announced: tuple[Change, ...] = ()
+    step_round: int | None = None
+    extends: str | None = None
 
     @property
     def data(self) -> dict:
         return {"agreement": self.agreement, "terms": dict(self.terms), "parties": list(self.parties),
-                "values": dict(self.values), "reservations": dict(self.reservations)}
+                "values": dict(self.values), "reservations": dict(self.reservations),
+                "staged": self.step_round is not None, "step_round": self.step_round, "extends": self.extends}
+
+
+@dataclass(frozen=True)
+class StepImplemented(Record):
+    """The actor implemented its part of a staged agreement's later step."""
+
+    kind: ClassVar[LogKind] = LogKind.AGREEMENT
+    agreement: str
+    changes: tuple[Change, ...]
+
+    @property
+    def data(self) -> dict:
+        return {"agreement": self.agreement, "instruments": [c.instrument for c in self.changes]}
+
+
+@dataclass(frozen=True)
+class StepWithheld(Record):
+    """The actor quietly did not implement its part of a step: `due` are the moves it owed."""
+
+    kind: ClassVar[LogKind] = LogKind.VIOLATION
+    agreement: str
+    due: tuple[Change, ...]
+    victim: str
+
+    @property
+    def data(self) -> dict:
+        return {"agreement": self.agreement, "instruments": [c.instrument for c in self.due], "withheld": True}
+
+    @property
+    def private(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class TalksBrokeOff(Record):
+    """Talks between the pair failed once too often and broke off, to resume at `resume_round`."""
+
+    kind: ClassVar[LogKind] = LogKind.TALKS
+    pair: tuple[str, str]
+    resume_round: int
+
+    @property
+    def data(self) -> dict:
+        return {"pair": list(self.pair), "resume_round": self.resume_round}
+
+
+@dataclass(frozen=True)
+class TalksResumed(Record):
+    kind: ClassVar[LogKind] = LogKind.TALKS
+    pair: tuple[str, str]
+
+    @property
+    def data(self) -> dict:
+        return {"pair": list(self.pair)}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from negotiation.game.agreements import Agreement
+from negotiation.game.beliefs import Beliefs
 from negotiation.game.packages import grid
 from negotiation.game.records import Record
 from negotiation.scenario import Scenario
@@ -51,19 +52,43 @@ class Index:
 
 @dataclass
 class Talks:
-    """Talks between a pair of governments: open or not, whose turn it is, the offers made."""
+    """Talks between a pair of governments: open or not, whose turn it is, the current episode's offers.
+
+    An episode runs from when talks open (or resume after an agreement) until an agreement or a
+    breakdown; its offers are kept apart from earlier episodes', so looking them up costs what the
+    episode holds, not the whole run.
+    """
 
     pair: tuple[str, str]
     open: bool
     opened_round: int | None  # when the current episode of talks began (None: not yet resumed)
     next_proposer: str
-    offers: list[Offer] = field(default_factory=list)
+    deadline_rounds: int | None = None  # a deadline the parties announce for each episode
+    offers: list[Offer] = field(default_factory=list)  # this episode's
+    episodes: int = 0  # episodes begun so far
     held_round: int = -1  # the last round with an offer on the table
     agreed_round: int = -1  # the last round that ended in an agreement
+    broken_until: int | None = None  # broken off: resume at this round
 
     def failed(self, round_: int) -> bool:
         """Were talks held this round without ending in an agreement?"""
         return self.held_round == round_ and self.agreed_round != round_
+
+    def begin_episode(self, round_: int) -> None:
+        self.opened_round = round_
+        self.offers = []
+        self.episodes += 1
+
+    def end_episode(self) -> None:
+        """An agreement or a breakdown ends the episode: the next one starts its clock and its record afresh."""
+        self.opened_round = None
+        self.offers = []
+
+    def announced_deadline(self) -> int | None:
+        """The round the parties set as this episode's deadline, if they set one."""
+        if self.deadline_rounds is None or self.opened_round is None:
+            return None
+        return self.opened_round + self.deadline_rounds
 
     def offers_by(self, government: str) -> list[Offer]:
         return [o for o in self.offers if o.proposer == government]
@@ -102,15 +127,20 @@ class GameState:
     log: list[Record] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)  # the per-round table
     round_start: np.ndarray | None = None  # the levels as the round began
+    disputes: dict[frozenset, float] = field(default_factory=dict)  # each pair's open dispute, 0 settled .. 1
+    epoch: int = 0  # counts how often disputes were measured: what depends on them knows when to recompute
+    beliefs: dict[tuple[str, str], Beliefs] = field(default_factory=dict)  # (g, h): what g believes of h
 
     def open_talks(self, a: str, b: str) -> None:
         """Open talks between a and b (new talks start with a proposing); reopened talks restart their clock."""
         talks = self.talks.get(frozenset((a, b)))
         if talks is None:
-            self.talks[frozenset((a, b))] = Talks((a, b), True, self.round, a)
+            talks = self.talks[frozenset((a, b))] = Talks((a, b), True, None, a)
+            talks.begin_episode(self.round)
         elif not talks.open:
             talks.open = True
-            talks.opened_round = self.round
+            talks.broken_until = None
+            talks.begin_episode(self.round)
 
     def agreement_between(self, a: str, b: str) -> Agreement | None:
         pair = {a, b}

@@ -1,8 +1,8 @@
 """What a government may know: the read-only window its strategy (or a human seat) sees.
 
-Preferences are common knowledge here, as in the bargaining models the analysis draws on
-(Nash 1950); what stays private is the intent to comply, which shows only through violations
-the other side detects.
+Values are private (DESIGN.md, "Time and information"): a government sees its own officials'
+true values, and only its beliefs about a counterpart's (`beliefs.py`). The intent to comply is
+private too: a counterpart's covert breach shows only once detected.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import dataclasses
 import numpy as np
 
 from negotiation.game.agreements import Agreement
-from negotiation.game.clocks import deadline
+from negotiation.game.clocks import deadline, horizon
 from negotiation.game.protocol import Game
+from negotiation.game.ratification import chance
 from negotiation.strategies.moves import Observation, Offer
 
 
 class GovernmentView:
-    """Read-only access to the state of the game, from one government's seat (implements `strategies.View`).
+    """Read-only access to the game from one government's seat (implements `strategies.View`).
 
     Read-only by convention, as NegMAS's negotiator interfaces are: Python cannot stop code from
     reaching through `_game`, so strategies must use only the public methods (the contract tests
@@ -44,8 +45,13 @@ class GovernmentView:
         opened = self._game.state.talks_with(self.name, counterpart).opened_round
         return self.round if opened is None else opened
 
-    def deadline(self, counterpart: str) -> int:
+    def deadline(self, counterpart: str) -> int | None:
+        """The round by which we must agree with `counterpart`, if the game gives one (see `clocks.py`)."""
         return deadline(self._game, self.name, counterpart)
+
+    def horizon(self, counterpart: str) -> float:
+        """How many rounds we expect this episode of talks to last from its opening (see `clocks.py`)."""
+        return horizon(self._game, self.name, counterpart)
 
     def talks_failed(self, counterpart: str) -> bool:
         """Did talks with `counterpart` this round end without agreement? (False if none were held.)"""
@@ -53,23 +59,28 @@ class GovernmentView:
         return talks is not None and talks.failed(self.round)
 
     def offers_received(self, counterpart: str) -> tuple[Offer, ...]:
-        """The counterpart's offers in the current episode of talks (since they opened or the last agreement)."""
-        return self._episode(counterpart, counterpart)
+        """The counterpart's offers in the current episode of talks."""
+        return tuple(self._game.state.talks_with(self.name, counterpart).offers_by(counterpart))
 
     def offers_made(self, counterpart: str) -> tuple[Offer, ...]:
-        return self._episode(counterpart, self.name)
-
-    def _episode(self, counterpart: str, proposer: str) -> tuple[Offer, ...]:
-        talks = self._game.state.talks_with(self.name, counterpart)
-        start = self.talks_opened(counterpart)
-        return tuple(o for o in talks.offers_by(proposer) if o.round >= start and o.round > talks.agreed_round)
+        return tuple(self._game.state.talks_with(self.name, counterpart).offers_by(self.name))
 
     def agreement(self, counterpart: str) -> Agreement | None:
-        """The agreement in force with `counterpart` (a copy), if any."""
+        """The agreement in force with `counterpart` (a copy, without the other side's secrets), if any."""
         a = self._game.state.agreement_between(self.name, counterpart)
         if a is None:
             return None
-        return dataclasses.replace(a, terms=dict(a.terms), snap_back=dict(a.snap_back), hidden_breaches={})
+        return dataclasses.replace(a, terms=dict(a.terms), snap_back=dict(a.snap_back), hidden_breaches={},
+                                   committed=dict(a.committed), steps=[dataclasses.replace(s) for s in a.steps])
+
+    def expiring(self, counterpart: str) -> bool:
+        """Is the agreement with `counterpart` close enough to its expiry to renew or renegotiate?"""
+        a = self._game.state.agreement_between(self.name, counterpart)
+        return a is not None and a.rounds_left(self.round) <= self._game.config.dynamics.renegotiate_before
+
+    def stages(self, counterpart: str) -> int:
+        """In how many steps we would implement an agreement with `counterpart`: two when trust is low."""
+        return 2 if self.trust(counterpart) < self._game.config.dynamics.staging_trust else 1
 
     def news(self) -> tuple[Observation, ...]:
         """What others did to this government since its last turn to act."""
@@ -93,7 +104,7 @@ class GovernmentView:
         for agreement in state.agreements:
             if agreement.in_force and self.name in agreement.parties:
                 for name in agreement.hidden_breaches.get(agreement.other(self.name), ()):
-                    out[index.inst_index[name]] = agreement.terms[name]
+                    out[index.inst_index[name]] = agreement.committed[name]
         out.flags.writeable = False
         return out
 
@@ -126,34 +137,73 @@ class GovernmentView:
         """How much this government's officials, by influence, care about an instrument."""
         return self._game.values.prefs.gov_salience[self._g, self._game.index.inst_index[instrument]]
 
-    # -- valuing packages -------------------------------------------------------------------
+    # -- the packages with a counterpart ----------------------------------------------------
 
-    def path(self, counterpart: str) -> np.ndarray:
-        """The concession path from our best package to the counterpart's (packages.py)."""
-        path = self._game.values.concession_path(self.name, counterpart)
-        path.flags.writeable = False
-        return path
-
-    def values(self, levels: np.ndarray, who: str | None = None) -> np.ndarray:
-        """Utility of each row of levels to `who` (default: us), valued as a package."""
-        g = self._g if who is None else self._game.index.gov_index[who]
-        return self._game.values.package_utilities(np.atleast_2d(levels))[1][:, g]
-
-    def offer_value(self, offer: Offer, who: str | None = None) -> float:
-        return float(self.values(self._game.values.offer_levels(offer), who)[0])
-
-    def reservation(self, counterpart: str, who: str | None = None) -> float:
-        """What `who` (default: us) expects from no deal with `counterpart`."""
-        me = self.name if who is None else who
-        other = counterpart if who is None or who == self.name else self.name
-        return self._game.values.reservation(me, other)
-
-    def ratifiable(self, counterpart: str, levels: np.ndarray) -> np.ndarray:
-        """Would our coalition ratify each row of `levels` (one package, or a batch)?"""
-        return self._game.governments[self.name].ratifiable(counterpart, levels)
-
-    def make_offer(self, counterpart: str, levels: np.ndarray, duration: int) -> Offer:
-        """An offer to `counterpart` of the pair's instruments at `levels` (a full level vector)."""
+    def instruments(self, counterpart: str) -> list[str]:
+        """The pair's instruments, in the order of a package's columns."""
         names = self._game.index.inst_names
-        terms = tuple((names[k], float(levels[k])) for k in self._game.values.pair_instruments(self.name, counterpart))
-        return Offer(self.name, counterpart, terms, int(duration), self.round)
+        return [names[k] for k in self._game.values.pair_instruments(self.name, counterpart)]
+
+    def packages(self, counterpart: str) -> np.ndarray:
+        """Every package with `counterpart`: (K, m) levels of the pair's instruments (read-only)."""
+        table = self._game.values.problem(self.name, counterpart).table
+        table.flags.writeable = False
+        return table
+
+    def status_quo(self, counterpart: str) -> np.ndarray:
+        """The pair's instruments' levels now, as this government sees them: (m,)."""
+        return self.levels[self._game.values.pair_instruments(self.name, counterpart)].copy()
+
+    def my_values(self, counterpart: str) -> np.ndarray:
+        """Our true utility of every package (K,)."""
+        return self._game.values.government_table(self.name, counterpart)
+
+    def their_values(self, counterpart: str) -> np.ndarray:
+        """What we believe every package is worth to `counterpart` (K,): expected over our hypotheses."""
+        return self._game.values.believed_table(self.name, counterpart)
+
+    def reservation(self, counterpart: str) -> float:
+        """What we expect from no deal with `counterpart` (true, ours)."""
+        return self._game.values.reservation(self.name, counterpart)
+
+    def their_reservation(self, counterpart: str) -> float:
+        """What we believe `counterpart` expects from no deal with us."""
+        return self._game.values.believed_reservation(self.name, counterpart)
+
+    def ratifiable(self, counterpart: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Our forecast of the chance our own coalition ratifies each package (K,), or the packages in `rows`."""
+        return self._game.values.ratification_forecast(self.name, counterpart, rows)
+
+    def acceptance(self, counterpart: str) -> np.ndarray:
+        """Our belief of the chance `counterpart` accepts and ratifies each package (K,)."""
+        return self._game.values.acceptance_belief(self.name, counterpart)
+
+    def value_of(self, offer: Offer) -> float:
+        """Our true utility of an offer."""
+        return self._game.values.offer_value(offer, self.name)
+
+    def their_value_of(self, offer: Offer) -> float:
+        """What we believe an offer is worth to the other party."""
+        other = offer.responder if offer.proposer == self.name else offer.proposer
+        return self._game.values.believed_offer_value(self.name, other, offer)
+
+    def ratification_chance(self, offer: Offer) -> float:
+        """Our forecast of the chance our own coalition ratifies an offer (any levels, not only the table's)."""
+        v, team = self._game.values, self._game.governments[self.name].team
+        other = offer.responder if offer.proposer == self.name else offer.proposer
+        side = v.side(self.name, other)
+        values = v.values(self.name, other, v.pair_levels(self.name, other, offer)[None, :]).officials[side]
+        gains = values - v.no_deal(self.name, other).officials[side][0]
+        influence = v.prefs.influence[team.index, list(team.members)]
+        return float(chance(gains, influence, team.leader, team.threshold, self._game.config.information.ratification_noise)[0])
+
+    def value_of_levels(self, counterpart: str, pair_levels: np.ndarray) -> float:
+        """Our true utility of the pair's instruments at `pair_levels` (m,), as a deal."""
+        v = self._game.values.values(self.name, counterpart, np.asarray(pair_levels, dtype=float)[None, :])
+        return float(v.governments[0, self._game.values.side(self.name, counterpart)])
+
+    def offer(self, counterpart: str, pair_levels: np.ndarray, duration: int, *, stages: int = 1,
+              extends: str | None = None) -> Offer:
+        """An offer to `counterpart` of the pair's instruments at `pair_levels` (m,)."""
+        terms = tuple((name, float(level)) for name, level in zip(self.instruments(counterpart), pair_levels))
+        return Offer(self.name, counterpart, terms, int(duration), self.round, stages, extends)

@@ -20,6 +20,7 @@ from negotiation.scenario.schema import (
     InstrumentSpec,
     KindSpec,
     OfficialSpec,
+    InformationSpec,
     Preference,
     Scenario,
     Source,
@@ -47,7 +48,7 @@ __all__ = [
     "INDICATORS", "MAX_GRID", "SCHEMA_VERSION", "UNITS", "AgreementSpec", "Calendar", "ControlEffect", "ControlLevel",
     "Deadline", "DynamicsSpec", "EconomySpec", "EventKind", "EventSpec", "ExpiryRule", "GovernmentSpec", "Indicator",
     "InstrumentKind", "InstrumentSpec", "KindSpec", "LeadersCall", "MarketShock", "Meeting", "OfficialSpec",
-    "Preference", "Role", "Scenario", "SetLevel", "Source", "Statement", "StrategySpec", "StressSpec", "TalksSpec",
+    "InformationSpec", "Preference", "Role", "Scenario", "SetLevel", "Source", "Statement", "StrategySpec", "StressSpec", "TalksSpec",
     "TradeFlow", "Traits", "check_references", "describe_level", "format_path", "json_schema", "load_scenario",
     "nearest", "parse_scenario", "read_yaml", "validate_mapping",
 ]

@@ -21,8 +21,9 @@ from negotiation.scenario.events import EventSpec, flat_event
 from negotiation.scenario.fields import Basis, Count, Name, NonNegative, Number, Positive, Spec, Unit
 from negotiation.scenario.vocabulary import UNITS, ExpiryRule, Indicator, Role
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_GRID = 1000  # steps per instrument: offers and the bargaining analysis walk the grid
+MAX_PACKAGES = 200_000  # packages between one pair (the product of its instruments' grids): the pair's table
 
 
 class Source(Spec):
@@ -57,7 +58,9 @@ class GovernmentSpec(Spec):
 
 class Traits(Spec):
     hawkishness: Unit = Field(description="Propensity to escalate, retaliate and break commitments.")
-    patience: Unit = Field(description="How slowly the official's stance reacts to what the other side does.")
+    patience: Unit = Field(
+        description="How slowly the official's stance reacts to what the other side does, and how little it "
+        "discounts the future (its per-round discount is 1 - dynamics.impatience x (1 - patience)).")
     trust: Unit = Field(description="Initial trust in the counterpart governments.")
 
 
@@ -81,6 +84,9 @@ class OfficialSpec(Spec):
     traits: Traits
     preferences: dict[str, Preference] = Field(default_factory=dict)
     indicators: dict[Indicator, NonNegative] = Field(default_factory=dict)
+    leverage: NonNegative = Field(
+        0.0, description="Weight on keeping leverage: on not lowering the government's coercive measures against a "
+        "counterpart below the counterpart's against it (on the same footing as saliences).")
     statements: tuple[Statement, ...] = ()
     basis: Basis
 
@@ -102,6 +108,9 @@ class InstrumentSpec(Spec):
     min: Number = 0.0
     max: Number
     step: Positive = 1.0
+    curvature: Annotated[float, Field(strict=True, ge=0.5, le=4, allow_inf_nan=False)] = Field(
+        1.0, description="How an official's loss grows with the distance from its ideal on this instrument: "
+        "1 linear, 2 quadratic (small moves off an ideal cost little, large ones a lot).")
     description: str | None = None
     basis: Basis
 
@@ -132,6 +141,9 @@ class TalksSpec(Spec):
     between: tuple[Name, Name]
     open: bool = Field(True, description="Open from the first round; otherwise a meeting or call opens them.")
     first_proposer: Name
+    deadline_rounds: int | None = Field(
+        None, strict=True, ge=1, le=520,
+        description="A deadline the parties announce for each episode of talks, in rounds after it opens.")
     basis: Basis
 
 
@@ -147,10 +159,19 @@ class ControlEffect(Spec):
 
 
 class StressSpec(Spec):
+    """Market stress (0 calm .. 1 panic): it moves toward the stress the state implies, plus surprises.
+
+    Implied stress = floor + sum over instruments of pressure[kind] x normalised level
+    + uncertainty x open disputes (pairs with a deadline near, talks broken off or a breach
+    unanswered), capped at 1. So each package implies its own stress.
+    """
+
     initial: Unit
-    jump: NonNegative = Field(description="Stress added per unit of normalised escalation in a round.")
-    ease: NonNegative = Field(description="Stress removed per unit of normalised de-escalation in a round.")
-    decay: Unit = Field(description="Share of stress that fades each round.")
+    floor: Unit = Field(description="The stress of calm markets, with no measure in force.")
+    pressure: dict[str, NonNegative] = Field(description="Stress per unit of normalised level, by instrument kind.")
+    uncertainty: NonNegative = Field(description="Stress per open dispute between a pair.")
+    speed: Unit = Field(description="Share of the gap to the implied stress that closes each round.")
+    jump: NonNegative = Field(description="Extra stress per unit of normalised escalation in a round (surprise).")
 
 
 class EconomySpec(Spec):
@@ -162,6 +183,30 @@ class EconomySpec(Spec):
     basis: Basis
 
 
+class InformationSpec(Spec):
+    """What governments know of each other: their own officials' values, and beliefs about the rest.
+
+    Each government holds `types` hypotheses about each counterpart's officials, drawn around the
+    counterpart's true values with the noises below, equally likely at first, and updates them
+    by Bayes' rule from the offers and responses it sees (DESIGN.md, "Time and information").
+    """
+
+    types: int = Field(strict=True, ge=1, le=64, description="Hypotheses each government holds about each counterpart.")
+    salience_noise: Annotated[float, Field(strict=True, ge=0, le=2, allow_inf_nan=False)] = Field(
+        description="Relative spread (log-normal sd) of a counterpart's saliences and indicator weights in the prior.")
+    ideal_noise: Unit = Field(description="Spread (sd) of a counterpart's ideals in the prior, as a share of each span.")
+    influence_noise: Annotated[float, Field(strict=True, ge=0, le=2, allow_inf_nan=False)] = Field(
+        description="Relative spread of a counterpart's officials' influence in the prior (who has a say).")
+    offer_rationality: Annotated[float, Field(strict=True, gt=0, le=1000, allow_inf_nan=False)] = Field(
+        description="How sharply an offer reveals its proposer's values: the beta of a Boltzmann likelihood.")
+    response_noise: Annotated[float, Field(strict=True, gt=0, le=1, allow_inf_nan=False)] = Field(
+        description="How noisily a response reveals values: the scale of a logistic likelihood of acceptance.")
+    ratification_noise: Unit = Field(
+        description="Spread (sd) of each official's vote on a package, in utility: domestic politics no one "
+        "foresees exactly, not even the proposer.")
+    basis: Basis
+
+
 class DynamicsSpec(Spec):
     violation_rate: Unit = Field(description="Chance a fully hawkish, fully distrustful side breaks a commitment in a round.")
     detection: Unit = Field(description="Chance per round that the other side detects a violation.")
@@ -170,13 +215,18 @@ class DynamicsSpec(Spec):
     stance_reactivity: Unit = Field(description="How far an official's stance moves per hostile or friendly act.")
     stance_relaxation: Unit = Field(description="Share of the gap to its trait an official's stance closes per round.")
     renegotiate_before: Count = Field(description="Talks resume when an agreement has this many rounds or fewer left.")
+    impatience: Unit = Field(description="Discount per round of a fully impatient official (patience 0).")
+    breakdown: Unit = Field(description="Chance per round of failed talks that they break off.")
+    cooling_off: int = Field(strict=True, ge=1, le=520, description="Rounds before broken-off talks resume.")
+    staging_trust: Unit = Field(description="Below this trust in the counterpart a proposer stages an agreement in two steps.")
+    staging_interval: int = Field(strict=True, ge=1, le=520, description="Rounds between the steps of a staged agreement.")
     basis: Basis
 
 
 class Scenario(Spec):
     """A whole scenario file, validated."""
 
-    schema_version: Literal[1] = Field(SCHEMA_VERSION, description="The format's version; this package reads 1.")
+    schema_version: Literal[2] = Field(description="The format's version; this package reads 2 (see CHANGELOG.md).")
     name: Name
     title: str
     description: str = ""
@@ -191,6 +241,7 @@ class Scenario(Spec):
     events: tuple[EventSpec, ...] = ()
     injects: tuple[EventSpec, ...] = Field((), description="Events an instructor may fire during play.")
     economy: EconomySpec
+    information: InformationSpec
     dynamics: DynamicsSpec
     basis: Basis
 

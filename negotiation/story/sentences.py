@@ -29,9 +29,13 @@ from negotiation.game.records import (
     Rejected,
     Replaces,
     Signed,
+    StepImplemented,
+    StepWithheld,
+    TalksBrokeOff,
+    TalksResumed,
 )
 from negotiation.scenario import EventKind, Role, Scenario
-from negotiation.story.words import agreement_name, change_text, day
+from negotiation.story.words import agreement_name, change_text, day, label, level_text
 
 
 def visible(record: Record, viewer: str | None) -> bool:
@@ -108,10 +112,14 @@ def _(r: NoOffer, s: Scenario, viewer: str | None = None) -> str:
 
 @sentence.register
 def _(r: OfferMade, s: Scenario, viewer: str | None = None) -> str:
-    what = "; ".join(change_text(s, c) for c in r.changes) or "keep every level as it is"
     verb = "counters" if r.counter else "offers"
     days = r.duration * s.calendar.round_days
-    text = f"{r.actor} {verb}: {what}, for {r.duration} rounds ({days} days)."
+    if r.extends is not None:
+        text = f"{r.actor} {verb} to extend the {agreement_name(r.extends)} as it is, for {r.duration} rounds ({days} days)."
+    else:
+        what = "; ".join(change_text(s, c) for c in r.changes) or "keep every level as it is"
+        steps = f", in two steps {s.dynamics.staging_interval} rounds apart" if r.stages == 2 and r.changes else ""
+        text = f"{r.actor} {verb}: {what}, for {r.duration} rounds ({days} days){steps}."
     worth = [f"{value:.3f} to {who} (no deal {reservation:.3f})"
              for who, value, reservation in ((r.actor, r.value_proposer, r.reservation_proposer),
                                              (r.responder, r.value_responder, r.reservation_responder))
@@ -148,19 +156,62 @@ def _(r: Ratified, s: Scenario, viewer: str | None = None) -> str:
     if r.ratified:
         tail = f"; {', '.join(r.opposed)} opposed" if r.opposed else ""
         return f"{r.actor} ratifies ({r.support:.0%} of influence in favour{tail})."
+    why = reasons(r, viewer)
     if not r.leader_approves:
         leader = next(o for o in s.officials if o.government == r.actor and o.role is Role.LEADER)
-        return f"{r.actor}'s leader ({leader.title or leader.name}) refuses to ratify."
-    return f"{r.actor} fails to ratify: only {r.support:.0%} of influence in favour ({', '.join(r.opposed)} opposed)."
+        return f"{r.actor}'s leader ({leader.title or leader.name}) refuses to ratify{why}."
+    return f"{r.actor} fails to ratify: only {r.support:.0%} of influence in favour ({', '.join(r.opposed)} opposed{why})."
+
+
+def reasons(r: Ratified, viewer: str | None) -> str:
+    """Why the opponents voted no: the package against no deal for each (private to their own government)."""
+    if not sees(viewer, r.actor):
+        return ""
+    shown = [f"{name} {value:.3f} against {no_deal:.3f} with no deal" for name, value, no_deal in r.values
+             if name in r.opposed or (name == r.leader and not r.leader_approves)]
+    return "; worth " + ", ".join(shown) if shown else ""
 
 
 @sentence.register
 def _(r: Signed, s: Scenario, viewer: str | None = None) -> str:
     a, b = r.parties
-    head = f"Agreement signed between {a} and {b}, in force until round {r.expiry_round} ({day(s, r.expiry_round)})"
+    until = f"round {r.expiry_round} ({day(s, r.expiry_round)})"
+    if r.extends is not None:
+        return f"{a} and {b} extend the {agreement_name(r.extends)} as it is, now in force until {until}."
+    head = f"Agreement signed between {a} and {b}, in force until {until}"
+    if r.step_round is not None:
+        now = "; ".join(change_text(s, c) for c in r.changes) or "nothing moves yet"
+        rest = "; ".join(change_text(s, c) for c in r.announced)
+        return (f"{head}, in two steps: announced {rest}; implemented now {now}; the rest due in round "
+                f"{r.step_round} ({day(s, r.step_round)}).")
     if not r.changes:
         return head + ": every level stays where it is, now as a commitment."
     return head + ": " + "; ".join(change_text(s, c) for c in r.changes) + "."
+
+
+@sentence.register
+def _(r: StepImplemented, s: Scenario, viewer: str | None = None) -> str:
+    return f"{r.actor} implements its second step of the {agreement_name(r.agreement)}: " \
+           + "; ".join(change_text(s, c) for c in r.changes) + "."
+
+
+@sentence.register
+def _(r: StepWithheld, s: Scenario, viewer: str | None = None) -> str:
+    owed = "; ".join(f"{label(s.instrument(c.instrument))} stays at {level_text(s, c.instrument, c.before)} instead of "
+                     f"{level_text(s, c.instrument, c.after)}" for c in r.due)
+    return f"{r.actor} quietly withholds its second step of the {agreement_name(r.agreement)}: {owed} (unseen by {r.victim} so far)."
+
+
+@sentence.register
+def _(r: TalksBrokeOff, s: Scenario, viewer: str | None = None) -> str:
+    a, b = r.pair
+    return f"Talks between {a} and {b} break off; they may resume in round {r.resume_round} ({day(s, r.resume_round)})."
+
+
+@sentence.register
+def _(r: TalksResumed, s: Scenario, viewer: str | None = None) -> str:
+    a, b = r.pair
+    return f"Talks between {a} and {b} resume."
 
 
 @sentence.register

@@ -56,10 +56,12 @@ class Strategy(ABC):
 
 
 class TargetStrategy(Strategy):
-    """A strategy that aims, each round, for a utility `target` along its concession path.
+    """A strategy that aims, each round, for a utility `target`, and offers the package the counterpart
+    is believed to like best among those that give it the target (the trade-off tactic).
 
-    It offers the furthest package that still gives it the target, and accepts what is at least as
-    good as its own next offer; subclasses say how the target moves.
+    It accepts what is at least as good as its own next offer (AC_next); near an agreement's expiry
+    it offers to extend the agreement as it is when that serves it as well as a new package would;
+    subclasses say how the target moves.
     """
 
     @abstractmethod
@@ -67,7 +69,9 @@ class TargetStrategy(Strategy):
         """The utility to hold out for this round."""
 
     def propose(self, view: View, counterpart: str, rng: np.random.Generator) -> Offer | None:
-        return offer_at(view, counterpart, self.target(view, counterpart), self.params.duration)
+        target = self.target(view, counterpart)
+        offer = offer_at(view, counterpart, target, self.params.duration)
+        return extension_or(view, counterpart, target, offer, self.params.duration)
 
     def respond(self, view: View, offer: Offer, rng: np.random.Generator) -> Response:
         return accept_or_counter(view, offer, self.propose(view, offer.proposer, rng))
@@ -92,26 +96,69 @@ def make_strategy(name: str, params: dict) -> Strategy:
 # ----------------------------------------------------------------------------- shared moves
 
 
-def offer_at(view: View, counterpart: str, target: float, duration: int) -> Offer | None:
-    """The furthest package along the concession path that still gives us `target`.
+RATIFY_CHANCE = 0.5  # a negotiator offers only what its own coalition is more likely than not to ratify
+TOP = 256  # packages tried first when looking for the best one that would pass at home
 
-    Only packages our own coalition would ratify and that beat our reservation value qualify
-    (a negotiator does not offer what its own leader would refuse: Putnam's win-set).
-    """
-    path = view.path(counterpart)
-    values = view.values(path)
+
+def eligible(view: View, counterpart: str, mask: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the packages we could offer (among `mask`): worth more to us than no deal, and likely to pass
+    our own coalition (a negotiator does not offer what its own leader would refuse: Putnam's win-set)."""
+    better = view.my_values(counterpart) > view.reservation(counterpart)
+    rows = np.flatnonzero(better if mask is None else better & mask)
+    return rows[view.ratifiable(counterpart, rows) >= RATIFY_CHANCE]
+
+
+def best_value(view: View, counterpart: str) -> float:
+    """Our utility of the best package we could offer (our reservation if there is none)."""
+    mine = view.my_values(counterpart)
     reservation = view.reservation(counterpart)
-    ok = (values >= target - 1e-12) & (values > reservation) & view.ratifiable(counterpart, path)
-    candidates = np.flatnonzero(ok)
+    top = np.argpartition(-mine, min(TOP, len(mine) - 1))[:TOP]  # the forecast is costly: try the best packages first
+    for rows in (top, np.arange(len(mine))):
+        rows = rows[mine[rows] > reservation]
+        passing = rows[view.ratifiable(counterpart, rows) >= RATIFY_CHANCE]
+        if len(passing):
+            return float(mine[passing].max())
+    return reservation
+
+
+def choose(view: View, counterpart: str, target: float) -> int | None:
+    """The trade-off tactic (Faratin, Sierra and Jennings 2002): among the packages that give us at least
+    `target`, the one we believe the counterpart likes best (ties: the one we like best). None if none."""
+    mine, theirs = view.my_values(counterpart), view.their_values(counterpart)
+    candidates = eligible(view, counterpart, mine >= target - 1e-12)
     if len(candidates) == 0:
         return None
-    return view.make_offer(counterpart, path[candidates[-1]], duration)
+    return int(candidates[np.lexsort((-mine[candidates], -theirs[candidates]))[0]])
+
+
+def offer_at(view: View, counterpart: str, target: float, duration: int) -> Offer | None:
+    """Our offer for a target: the chosen package, staged if we trust the counterpart too little to move at once."""
+    k = choose(view, counterpart, target)
+    if k is None:
+        return None
+    return view.offer(counterpart, view.packages(counterpart)[k], duration, stages=view.stages(counterpart))
+
+
+def extension_or(view: View, counterpart: str, target: float, offer: Offer | None, duration: int) -> Offer | None:
+    """Near an agreement's expiry, offer to extend it as it is when that meets our target and we believe the
+    counterpart likes it at least as much as our package; otherwise the package."""
+    agreement = view.agreement(counterpart)
+    if agreement is None or not view.expiring(counterpart):
+        return offer
+    as_is = view.status_quo(counterpart)
+    extension = view.offer(counterpart, as_is, duration, extends=agreement.name)
+    worth = view.value_of(extension)
+    if worth < target - 1e-12 or worth <= view.reservation(counterpart):
+        return offer
+    if offer is not None and view.their_value_of(extension) < view.their_value_of(offer):
+        return offer
+    return extension
 
 
 def accept_or_counter(view: View, offer: Offer, my_offer: Offer | None) -> Response:
     """AC_next (Baarslag et al. 2014): accept what is at least as good as our own next offer."""
-    mine = view.offer_value(my_offer) if my_offer is not None else None
-    theirs = view.offer_value(offer)
+    mine = view.value_of(my_offer) if my_offer is not None else None
+    theirs = view.value_of(offer)
     if theirs > view.reservation(offer.proposer) and (mine is None or theirs >= mine - 1e-12):
         return Response.accept()
     if my_offer is not None:

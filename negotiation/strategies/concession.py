@@ -6,7 +6,7 @@ import numpy as np
 from pydantic import Field
 
 from negotiation.strategies.moves import Action
-from .base import Moves, StrategyParams, TargetStrategy, register
+from negotiation.strategies.base import Moves, StrategyParams, TargetStrategy, best_value, register
 
 
 class TimeConcessionParams(StrategyParams):
@@ -26,11 +26,12 @@ class TimeConcession(TargetStrategy):
     """Concede on a time-dependent curve between the best package and the reservation value.
 
     The target is u(t) = best - a(t) (best - reservation), with
-    a(t) = k + (1 - k) (t / T) ** (1 / e): t the rounds since talks opened, T the rounds to the
-    deadline (the truce's expiry or a scheduled deadline, else the last round), k the initial
-    concession and e the exponent. It offers the package furthest along the concession path
-    that still meets the target, accepts what is at least as good as its own next offer, and
-    answers hostile acts with the probability given by its officials' stance.
+    a(t) = k + (1 - k) (t / T) ** (1 / e): t the rounds since this episode of talks opened, T the
+    episode's horizon (to its deadline: an agreement's expiry, a scheduled or announced deadline;
+    without one, the mean life of talks under the government's discount and the risk of breakdown),
+    k the initial concession and e the exponent. It offers the package it believes the counterpart
+    likes best among those meeting the target, accepts what is at least as good as its own next
+    offer, and answers hostile acts with the probability given by its officials' stance.
 
     Names: Boulware (e < 1), linear (e = 1), Conceder (e > 1). Faratin, Sierra and Jennings
     (1998), "Negotiation decision functions for autonomous agents", Robotics and Autonomous
@@ -46,14 +47,11 @@ class TimeConcession(TargetStrategy):
     memory = "none"
 
     def target(self, view, counterpart: str) -> float:
-        started = view.talks_opened(counterpart)
-        t = view.round - started + 1
-        horizon = max(1, view.deadline(counterpart) - started + 1)
+        t = view.round - view.talks_opened(counterpart) + 1
         p = self.params
-        alpha = p.initial + (1 - p.initial) * min(1.0, t / horizon) ** (1.0 / p.exponent)
-        best = float(view.values(view.path(counterpart)[:1])[0])
-        reservation = view.reservation(counterpart)
-        return best - alpha * (best - reservation)
+        alpha = p.initial + (1 - p.initial) * min(1.0, t / view.horizon(counterpart)) ** (1.0 / p.exponent)
+        best = best_value(view, counterpart)
+        return best - alpha * (best - view.reservation(counterpart))
 
 
     def act(self, view, rng: np.random.Generator) -> list[Action]:

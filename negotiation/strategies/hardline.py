@@ -6,7 +6,7 @@ import numpy as np
 from pydantic import Field
 
 from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
-from .base import Moves, Strategy, StrategyParams, register
+from negotiation.strategies.base import Moves, Strategy, StrategyParams, best_value, offer_at, register
 
 
 class HardLineParams(StrategyParams):
@@ -35,19 +35,12 @@ class HardLine(Strategy):
     retaliates = True
     memory = "none"
 
-    def best(self, view, counterpart: str):
-        path = view.path(counterpart)
-        return path[0], float(view.values(path[:1])[0])
-
     def propose(self, view, counterpart: str, rng: np.random.Generator) -> Offer | None:
-        levels, value = self.best(view, counterpart)
-        if value <= view.reservation(counterpart) or not view.ratifiable(counterpart, levels)[0]:
-            return None
-        return view.make_offer(counterpart, levels, self.params.duration)
+        return offer_at(view, counterpart, best_value(view, counterpart), self.params.duration)
 
     def respond(self, view, offer: Offer, rng: np.random.Generator) -> Response:
-        _, best = self.best(view, offer.proposer)
-        value = view.offer_value(offer)
+        best = best_value(view, offer.proposer)
+        value = view.value_of(offer)
         if value >= best - self.params.tolerance - 1e-12 and value > view.reservation(offer.proposer):
             return Response.accept()
         mine = self.propose(view, offer.proposer, rng)

@@ -9,13 +9,19 @@ from enum import Enum
 
 @dataclass(frozen=True)
 class Offer:
-    """A package of target levels for instruments of both sides, with a duration in rounds."""
+    """A package of target levels for instruments of both sides, with a duration in rounds.
+
+    `stages` 2 implements it in two steps (half of each move at signing, the rest `interval` rounds
+    later); `extends` names an agreement in force that the offer renews as it is, with a new clock.
+    """
 
     proposer: str
     responder: str
     terms: tuple[tuple[str, float], ...]  # (instrument, level), in the scenario's instrument order
     duration: int
     round: int = 0  # when it was made
+    stages: int = 1
+    extends: str | None = None
 
     @property
     def levels(self) -> dict[str, float]:

@@ -6,7 +6,7 @@ import numpy as np
 from pydantic import Field
 
 from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
-from .base import Moves, Strategy, StrategyParams, register
+from negotiation.strategies.base import Moves, Strategy, StrategyParams, eligible, register
 
 
 class RandomParams(StrategyParams):
@@ -32,15 +32,13 @@ class RandomBaseline(Strategy):
     memory = "none"
 
     def propose(self, view, counterpart: str, rng: np.random.Generator) -> Offer | None:
-        path = view.path(counterpart)
-        ok = (view.values(path) > view.reservation(counterpart)) & view.ratifiable(counterpart, path)
-        candidates = np.flatnonzero(ok)
+        candidates = np.flatnonzero(eligible(view, counterpart))
         if len(candidates) == 0:
             return None
-        return view.make_offer(counterpart, path[rng.choice(candidates)], self.params.duration)
+        return view.offer(counterpart, view.packages(counterpart)[rng.choice(candidates)], self.params.duration)
 
     def respond(self, view, offer: Offer, rng: np.random.Generator) -> Response:
-        if view.offer_value(offer) > view.reservation(offer.proposer) and rng.random() < self.params.accept_probability:
+        if view.value_of(offer) > view.reservation(offer.proposer) and rng.random() < self.params.accept_probability:
             return Response.accept()
         mine = self.propose(view, offer.proposer, rng)
         return Response(ResponseKind.COUNTER, mine) if mine is not None else Response.reject()

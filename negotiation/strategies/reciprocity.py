@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from negotiation.strategies.moves import Action, Offer, Response
-from negotiation.strategies.moves import Observation
-from .base import Moves, StrategyParams, TargetStrategy, register
+from negotiation.strategies.moves import Action, Observation, Offer, Response
+from negotiation.strategies.base import Moves, StrategyParams, TargetStrategy, best_value, register
 
 
 class TitForTatParams(StrategyParams):
@@ -46,14 +45,13 @@ class TitForTat(TargetStrategy):
     # -- talks ------------------------------------------------------------------------------
 
     def target(self, view, counterpart: str) -> float:
-        path = view.path(counterpart)
-        best = float(view.values(path[:1])[0])
+        best = best_value(view, counterpart)
         reservation = view.reservation(counterpart)
         received = view.offers_received(counterpart)
         their = 0.0
         if len(received) >= 2:
             first, last = received[0], received[-1]
-            their = max(0.0, view.offer_value(first, counterpart) - view.offer_value(last, counterpart))
+            their = max(0.0, view.their_value_of(first) - view.their_value_of(last))
         conceded = self.params.opening * max(0.0, best - reservation) + their
         return best - conceded
 

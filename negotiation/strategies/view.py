@@ -1,12 +1,17 @@
 """What a strategy may know and ask: the read-only window a government's seat has on the game.
 
 A protocol, as NegMAS gives negotiators a read-only interface object: the game implements it
-(`negotiation.game.view.GovernmentView`), and strategies are written against it alone.
+(`negotiation.game.view.GovernmentView`), and strategies are written against it alone. Values are
+private: a seat knows its own side's true values and only its beliefs about a counterpart's.
+
+Packages with a counterpart are rows of `packages(counterpart)`: levels of the pair's instruments
+(`instruments(counterpart)`), every combination of their grids; the value arrays below are indexed
+like them.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -14,10 +19,11 @@ from negotiation.strategies.moves import Observation, Offer
 
 
 class View(Protocol):
-    """One government's seat: time and talks, instruments as it sees them, and valuations of packages."""
+    """One government's seat: time and talks, instruments as it sees them, and values of packages."""
 
     name: str
 
+    # -- time and talks
     @property
     def round(self) -> int: ...
 
@@ -27,7 +33,13 @@ class View(Protocol):
         """The round the current episode of talks began."""
         ...
 
-    def deadline(self, counterpart: str) -> int: ...
+    def deadline(self, counterpart: str) -> int | None:
+        """The round by which we must agree, if the game gives one."""
+        ...
+
+    def horizon(self, counterpart: str) -> float:
+        """How many rounds we expect this episode to last from its opening (to the deadline, or by discounting)."""
+        ...
 
     def talks_failed(self, counterpart: str) -> bool:
         """Did talks with `counterpart` this round end without agreement?"""
@@ -36,6 +48,18 @@ class View(Protocol):
     def offers_received(self, counterpart: str) -> tuple[Offer, ...]: ...
 
     def offers_made(self, counterpart: str) -> tuple[Offer, ...]: ...
+
+    def agreement(self, counterpart: str) -> Any:
+        """The agreement in force with `counterpart` (name, terms, expiry_round, ...), or None."""
+        ...
+
+    def expiring(self, counterpart: str) -> bool:
+        """Is the agreement with `counterpart` close enough to its expiry to renew or renegotiate?"""
+        ...
+
+    def stages(self, counterpart: str) -> int:
+        """In how many steps we would implement an agreement with `counterpart` (2 when trust is low)."""
+        ...
 
     def news(self) -> tuple[Observation, ...]:
         """What others did to this government since its last turn to act."""
@@ -48,6 +72,7 @@ class View(Protocol):
         """Influence-weighted stance of the officials: 0 dovish .. 1 ready to retaliate."""
         ...
 
+    # -- instruments
     @property
     def levels(self) -> np.ndarray: ...
 
@@ -63,16 +88,38 @@ class View(Protocol):
 
     def salience(self, instrument: str) -> float: ...
 
-    def path(self, counterpart: str) -> np.ndarray:
-        """The concession path from our best package to the counterpart's."""
+    # -- packages and their values
+    def instruments(self, counterpart: str) -> list[str]: ...
+
+    def packages(self, counterpart: str) -> np.ndarray: ...
+
+    def status_quo(self, counterpart: str) -> np.ndarray: ...
+
+    def my_values(self, counterpart: str) -> np.ndarray:
+        """Our true utility of every package."""
         ...
 
-    def values(self, levels: np.ndarray, who: str | None = None) -> np.ndarray: ...
+    def their_values(self, counterpart: str) -> np.ndarray:
+        """What we believe every package is worth to the counterpart."""
+        ...
 
-    def offer_value(self, offer: Offer, who: str | None = None) -> float: ...
+    def reservation(self, counterpart: str) -> float:
+        """Our utility of no deal."""
+        ...
 
-    def reservation(self, counterpart: str, who: str | None = None) -> float: ...
+    def their_reservation(self, counterpart: str) -> float: ...
 
-    def ratifiable(self, counterpart: str, levels: np.ndarray) -> np.ndarray: ...
+    def ratifiable(self, counterpart: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Our forecast of the chance our own coalition ratifies each package (or the packages in `rows`)."""
+        ...
 
-    def make_offer(self, counterpart: str, levels: np.ndarray, duration: int) -> Offer: ...
+    def acceptance(self, counterpart: str) -> np.ndarray:
+        """Our belief of the chance the counterpart accepts and ratifies each package."""
+        ...
+
+    def value_of(self, offer: Offer) -> float: ...
+
+    def their_value_of(self, offer: Offer) -> float: ...
+
+    def offer(self, counterpart: str, pair_levels: np.ndarray, duration: int, *, stages: int = 1,
+              extends: str | None = None) -> Offer: ...

@@ -21,6 +21,7 @@ from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError, Problem
 from negotiation.common.files import write_atomic
 from negotiation.game.model import TradeTalksModel
+from negotiation.game.ratification import Ratification, vote
 from negotiation.story.words import label, level_text
 from negotiation.game.packages import best_package
 from negotiation.scenario import EventKind, ExpiryRule, OfficialSpec, Role, Scenario, Statement, nearest
@@ -247,7 +248,7 @@ class Briefing:
             else:
                 names, column, who = list(self.official(seat.official).preferences), 0, self.off_index[seat.official]
             idx = [self.index[n] for n in names]
-            evaluate = lambda lv: m.values.package_utilities(lv)[column]  # noqa: E731
+            evaluate = lambda lv: m.values.package_utilities(lv)[column]  # noqa: E731  (as things stand elsewhere)
             self._best[seat] = best_package(m.levels, idx, [m.grids[k] for k in idx], evaluate, who)
         return self._best[seat]
 
@@ -255,7 +256,7 @@ class Briefing:
 
     def value(self, seat: Seat, levels: np.ndarray) -> float:
         """The seat's utility (0..1) of a level vector, valued as a package."""
-        off, gov = self.model.values.package_utilities(np.asarray(levels, dtype=float)[None, :])
+        off, gov = self.model.values.package_utilities(np.asarray(levels, dtype=float)[None, :])  # as things stand
         if seat.official:
             return float(off[0, self.off_index[seat.official]])
         return float(gov[0, self.model.gov_index[seat.government]])
@@ -271,12 +272,22 @@ class Briefing:
         """What no deal with h is worth to the seat: the government's reservation value, or the official's own."""
         if seat.official is None:
             return self.model.values.reservation(seat.government, h)
-        return self.value(seat, self.no_deal(seat.government, h))
+        off, _ = self.model.values.package_utilities(self.no_deal(seat.government, h)[None, :], (seat.government, h), deal=False)
+        return float(off[0, self.off_index[seat.official]])
 
     def approves(self, voter: int, g: str, h: str, levels: np.ndarray) -> np.ndarray:
         """Does official `voter` (of g) prefer each row of levels (K, n_instr) to no deal with h?"""
-        off = self.model.values.package_utilities(np.atleast_2d(levels))[0][:, voter]
-        return off > self.model.values.package_utilities(self.no_deal(g, h)[None, :])[0][0, voter]
+        v = self.model.values
+        off = v.package_utilities(np.atleast_2d(levels), (g, h))[0][:, voter]
+        return off > v.package_utilities(self.no_deal(g, h)[None, :], (g, h), deal=False)[0][0, voter]
+
+    def ratification(self, g: str, h: str, levels: np.ndarray) -> Ratification:
+        """How g's coalition would vote on whole levels `levels` as a deal with h, with no surprise at home."""
+        v, team = self.model.values, self.model.governments[g].team
+        members = list(team.members)
+        values = v.package_utilities(np.asarray(levels, dtype=float)[None, :], (g, h))[0][0, members]
+        no_deal = v.package_utilities(self.no_deal(g, h)[None, :], (g, h), deal=False)[0][0, members]
+        return vote(team, values, no_deal, v.prefs.influence[team.index, members])
 
     def package_count(self, g: str, h: str) -> int:
         return int(np.prod([len(self.model.grids[k]) for k in self.model.values.pair_instruments(g, h)]))
@@ -296,7 +307,7 @@ class Briefing:
         """Levels of instrument k that even the voter's best package around them cannot carry (search, not count)."""
         m = self.model
         others = [j for j in m.values.pair_instruments(g, h) if j != k]
-        evaluate = lambda lv: m.values.package_utilities(lv)[0]  # noqa: E731
+        evaluate = lambda lv: m.values.package_utilities(lv, (g, h))[0]  # noqa: E731
         refused = []
         for x in m.grids[k]:
             base = m.levels.copy()
@@ -325,9 +336,14 @@ class Briefing:
             combos = np.array(list(itertools.product(*(m.grids[k] for k in idx))), dtype=float)
             packages = np.repeat(m.levels[None, :], len(combos), axis=0)
             packages[:, idx] = combos
-            off = m.values.package_utilities(packages)[0]
-            no_deal = m.values.package_utilities(self.no_deal(g, h)[None, :])[0][0]
-            self._votes[(g, h)] = Votes(packages, off > no_deal, m.governments[g].ratifiable(h, packages), idx)
+            off = m.values.package_utilities(packages, (g, h))[0]
+            no_deal = m.values.package_utilities(self.no_deal(g, h)[None, :], (g, h), deal=False)[0][0]
+            approve = off > no_deal
+            team = m.governments[g].team
+            members = list(team.members)
+            support = approve[:, members] @ m.values.prefs.influence[team.index, members]
+            ratified = approve[:, members[team.leader]] & (support >= team.threshold - 1e-12)  # with no surprise at home
+            self._votes[(g, h)] = Votes(packages, approve, ratified, idx)
         return self._votes[(g, h)]
 
 
@@ -671,7 +687,7 @@ def _test_packages(b: Briefing, seat: Seat, h: str) -> list[tuple[str, np.ndarra
 
 
 def _test_package(b: Briefing, seat: Seat, h: str, text: str, levels: np.ndarray) -> str:
-    vote = b.model.governments[seat.government].ratification(h, levels)
+    vote = b.ratification(seat.government, h, levels)
     verdict = "**ratified**" if vote.ratified else "**not ratified**"
     leader = md_escape(_short(b.leader(seat.government)))
     why = f"; vetoed by {leader}" if not vote.leader_approves else ""
@@ -920,7 +936,7 @@ def _q_deadline(b: Briefing, seat: Seat, h: str) -> str | None:
 
 def _q_home(b: Briefing, seat: Seat, h: str) -> str | None:
     """Two-level game: would confirming today's levels pass at home, and who must be won over?"""
-    vote = b.model.governments[seat.government].ratification(h, b.model.levels)
+    vote = b.ratification(seat.government, h, b.model.levels)
     if vote.ratified:
         top = _top(b.salience(seat), _pair(b, seat.government, h))
         if top is None:

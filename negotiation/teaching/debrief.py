@@ -262,12 +262,8 @@ def comparable(o: Outcome) -> tuple:
 
 
 def outcome_point(model: TradeTalksModel, pa: PairAnalysis, final_row: dict) -> tuple[float, float]:
-    """A run's final levels between the pair, valued like `analysis.run_metrics`: the rest as at the start."""
-    idx = model.values.pair_instruments(pa.a, pa.b)
-    levels = model.initial_levels.copy()
-    levels[idx] = [final_row[f"level_{model.inst_names[k]}"] for k in idx]
-    values = model.values.value_at(levels[None, :], model.initial_stress)[0]
-    return float(values[model.gov_index[pa.a]]), float(values[model.gov_index[pa.b]])
+    """A run's final levels between the pair, valued like `bargaining.run_metrics`: the rest as at the start."""
+    return pa.value([final_row[f"level_{name}"] for name in pa.instruments])
 
 
 def bargaining(folder: RunFolder, bots_rows: list[dict]) -> list[PairOutcome]:
@@ -277,7 +273,7 @@ def bargaining(folder: RunFolder, bots_rows: list[dict]) -> list[PairOutcome]:
     for talks in model.talks.values():
         pa = pair_analysis(model, *talks.pair)
         point, bots = outcome_point(model, pa, folder.rows[-1]), outcome_point(model, pa, bots_rows[-1])
-        out.append(PairOutcome(pa, point, bots, pa.outcome_metrics(point), pa.terms(pa.nash, model.inst_names)))
+        out.append(PairOutcome(pa, point, bots, pa.outcome_metrics(point), pa.terms(pa.nash)))
     return out
 
 

@@ -172,17 +172,42 @@ def state_table(facts: Facts, view) -> str:
     return "\n".join(lines)
 
 
-def standing(view, open_information: bool = False) -> list[str]:
+class OpenBook:
+    """Every side's true values, for a class that plays with open information (the bargaining models' assumption).
+
+    Seats normally see only their own side's values; an open book shows the others' too.
+    """
+
+    def __init__(self, model: TradeTalksModel):
+        self._values = model.values
+
+    def worth(self, offer: Offer, who: str) -> float:
+        return self._values.offer_value(offer, who)
+
+    def no_deal(self, who: str, other: str) -> float:
+        return self._values.reservation(who, other)
+
+    def today(self, who: str, other: str) -> float:
+        idx = self._values.pair_instruments(who, other)
+        v = self._values.values(who, other, self._values.state.levels[idx][None, :])
+        return float(v.governments[0, self._values.side(who, other)])
+
+
+def standing(view, book: OpenBook | None = None) -> list[str]:
     """Utility now and with no deal, for this seat (and each counterpart, if values are open); trust; deadlines."""
-    now = view.levels
     out = []
     for h in view.counterparts():
-        theirs = (f"  To {h}: {view.values(now, h)[0]:.3f} today, {view.reservation(h, h):.3f} with no deal."
-                  if open_information else "")
-        out.append(f"  Worth to you at today's levels {view.values(now)[0]:.3f}; if talks with {h} fail (no deal) "
+        if not view.instruments(h):
+            continue
+        theirs = (f"  To {h}: {book.today(h, view.name):.3f} today, {book.no_deal(h, view.name):.3f} with no deal."
+                  if book is not None else "")
+        today = view.value_of_levels(h, view.status_quo(h))
+        out.append(f"  Worth to you at today's levels {today:.3f}; if talks with {h} fail (no deal) "
                    f"{view.reservation(h):.3f}.{theirs}")
-        out.append(f"  Your trust in {h}: {view.trust(h):.2f}.  "
-                   f"Deadline for a deal with {h}: round {view.deadline(h)}.")
+        due = view.deadline(h)
+        clock = f"Deadline for a deal with {h}: round {due}." if due is not None else \
+            f"No deadline with {h}: each round without a deal costs you (you expect talks to last {view.horizon(h):.0f} rounds)."
+        out.append(f"  Your trust in {h}: {view.trust(h):.2f}.  {clock}")
     return out
 
 
@@ -200,9 +225,9 @@ class HumanSeat(Strategy):
     name = "human"
 
     def __init__(self, scenario: Scenario, ask=input, say=print, *, io: Prompter | None = None,
-                 headlines: Callable[[], list[str]] | None = None, params=None, open_information: bool = False):
+                 headlines: Callable[[], list[str]] | None = None, params=None, book: OpenBook | None = None):
         super().__init__(params)
-        self.open_information = open_information  # see the other side's values too (a classroom choice)
+        self.book = book  # every side's values, when the class plays with open information (set by the session)
         self.facts = Facts(scenario)
         self.io = io or Prompter(ask, say)
         self.headlines = headlines or (lambda: [])
@@ -232,26 +257,27 @@ class HumanSeat(Strategy):
     def show_state(self, view) -> None:
         self.io.say(f"\n{view.name}, round {view.round} ({self.facts.date(view.round)}):")
         self.io.say(state_table(self.facts, view))
-        self.io.say("\n".join(standing(view, self.open_information)))
+        self.io.say("\n".join(standing(view, self.book)))
 
     def show_offer(self, view, offer: Offer, heading: str) -> None:
         f, me, other = self.facts, view.name, (offer.responder if offer.proposer == view.name else offer.proposer)
-        levels = f.levels_of(view, offer)
         rows = [[f.label(n), f.level(n, view.level(n)), f.level(n, v) + ("  *" if v != view.level(n) else "")]
                 for n, v in offer.terms]
         days = offer.duration * f.s.calendar.round_days
         self.io.say(f"  {heading}, for {offer.duration} rounds ({days} days; * marks a change):")
         self.io.say(table(["instrument", "now", "in the package"], rows, indent=4))
-        mine, theirs = view.offer_value(offer), view.offer_value(offer, other)
-        mine_nd, theirs_nd = view.reservation(other), view.reservation(other, other)
-        to_them = f"; to {other} {theirs:.3f} (no deal {theirs_nd:.3f})" if self.open_information else ""
+        mine, mine_nd = view.value_of(offer), view.reservation(other)
+        to_them = ""
+        if self.book is not None:
+            theirs, theirs_nd = self.book.worth(offer, other), self.book.no_deal(other, me)
+            to_them = f"; to {other} {theirs:.3f} (no deal {theirs_nd:.3f})"
         self.io.say(f"    worth to you {mine:.3f} (no deal {mine_nd:.3f}){to_them}")
-        ok = bool(view.ratifiable(other, levels)[0])
-        verdict = "yes" if ok else "no (your leader or too few officials back it)"
-        self.io.say(f"    your own government would ratify it: {verdict}")
+        odds = view.ratification_chance(offer)
+        verdict = "yes" if odds >= 0.5 else "no (your leader or too few officials back it)"
+        self.io.say(f"    your own government would ratify it: {verdict} (about {odds:.0%} likely)")
         if mine <= mine_nd:
             self.io.say(f"    ! it is worth no more to {me} than no deal: it could not bind")
-        if theirs <= theirs_nd and self.open_information:
+        if self.book is not None and theirs <= theirs_nd:
             self.io.say(f"    ! it is worth no more to {other} than no deal: {other} cannot accept it")
 
     # -- talks ------------------------------------------------------------------------------
@@ -311,7 +337,7 @@ class HumanSeat(Strategy):
         days = f.s.calendar.round_days
         rounds = self.io.question("duration", f"  Lasting how many rounds ({days} days each, 1-520)? [{duration}]: ",
                                   duration_parser(duration))
-        return view.make_offer(counterpart, levels, rounds)
+        return view.offer(counterpart, levels[[f.index[n] for n in view.instruments(counterpart)]], rounds)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -656,11 +682,15 @@ class Session:
         self.console = Console(ask, say, list(replaying), live, origin or str(path), self.on_answer)
         self.seen: dict[str, int] = {}
         self.facts = Facts(scenario)
+        self.humans: list[HumanSeat] = []
         seats = find_seats(scenario, record.seats, f"{origin or path}: seats")
         strategies = {s.government: self.human(s) for s in seats if s.official is None}
         ratifiers = {s.government: self.leader(s) for s in seats if s.official is not None}
         self.model = TradeTalksModel(scenario, record.seed, rounds=record.rounds, strategies=strategies,
                                      ratifiers=ratifiers)
+        if record.open_information:
+            for human in self.humans:
+                human.book = OpenBook(self.model)
         self.analyses = {t.pair: initial_analysis(self.model, *t.pair) for t in self.model.talks.values()}
         self.instructor = self.prompter(INSTRUCTOR) if record.instructor else None
 
@@ -676,7 +706,8 @@ class Session:
         spec = self.scenario.government(seat.government).strategy
         bot = make_strategy(spec.name, spec.params)
         human = HumanSeat(self.scenario, io=self.prompter(seat.id), headlines=lambda: self.headlines(seat),
-                          params=bot.params, open_information=self.record.open_information)
+                          params=bot.params)
+        self.humans.append(human)
         return human if self.record.bots_from is None else Handover(human, bot, self.record.bots_from)
 
     def leader(self, seat: Seat):

@@ -36,7 +36,7 @@ def apply(game: Game, actor: str, action: Action) -> None:
     counts[actor] += 1
     state.log.append(Acted(state.round, actor, Change(spec.name, old, action.level), escalate, action.reason))
     a = state.agreement_between(actor, spec.target)
-    if escalate and a is not None and spec.name in a.terms and action.level > a.terms[spec.name]:
+    if escalate and a is not None and spec.name in a.committed and action.level > a.committed[spec.name]:
         # One act, one grievance: the target sees a violation, not also an escalation.
         breach(game, a, actor, spec.name, overt=True)
         state.log.append(OpenBreach(state.round, actor, a.name))

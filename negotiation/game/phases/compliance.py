@@ -1,5 +1,6 @@
-"""Phase 2: agreements are checked. Expiries snap back or extend; hidden breaches may be detected;
-a side may quietly break a commitment; honoured agreements rebuild trust."""
+"""Phase 2: agreements are checked. Expiries snap back or extend; staged agreements' steps fall due
+(each side implements its part, or quietly withholds it); hidden breaches may be detected; a side
+may quietly break a commitment; honoured agreements rebuild trust."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import numpy as np
 
 from negotiation.game.agreements import Agreement, AgreementStatus
 from negotiation.game.protocol import Game
-from negotiation.game.records import Change, Detected, Expired, Extended, QuietBreach
+from negotiation.game.records import Change, Detected, Expired, Extended, QuietBreach, StepImplemented, StepWithheld
 from negotiation.scenario import ExpiryRule
 from negotiation.strategies.moves import Observation, ObservationKind
 
@@ -20,6 +21,7 @@ def check(game: Game) -> None:
         if state.round >= a.expiry_round:
             expire(game, a)
             continue
+        due_steps(game, a)
         for party in a.parties:
             detect(game, a, party)
         if not a.in_force:
@@ -52,10 +54,45 @@ def expire(game: Game, a: Agreement) -> None:
     state.log.append(Expired(state.round, None, a.name, tuple(changes)))
 
 
+def due_steps(game: Game, a: Agreement) -> None:
+    """A staged agreement's step falls due: each party implements its part, or quietly withholds it."""
+    state = game.state
+    for step in a.steps:
+        if step.done or step.round > state.round:
+            continue
+        step.done = True
+        for party in a.parties:
+            implement(game, a, party, step.levels)
+        a.committed.update(step.levels)
+
+
+def implement(game: Game, a: Agreement, party: str, levels: dict[str, float]) -> None:
+    state, index = game.state, game.index
+    due = tuple(Change(name, float(state.levels[index.inst_index[name]]), level) for name, level in levels.items()
+                if game.config.instrument(name).imposer == party and state.levels[index.inst_index[name]] != level)
+    if not due:
+        return
+    if game.rng.random() < breach_chance(game, a, party):
+        a.hidden_breaches.setdefault(party, set()).update(c.instrument for c in due if c.after < c.before)
+        state.counts.violations[party] += 1
+        state.log.append(StepWithheld(state.round, party, a.name, due, a.other(party)))
+        return
+    for c in due:
+        state.levels[index.inst_index[c.instrument]] = c.after
+    state.log.append(StepImplemented(state.round, party, a.name, due))
+
+
+def breach_chance(game: Game, a: Agreement, party: str) -> float:
+    """The chance a party quietly breaks a commitment this round: hawkish and distrustful sides more often."""
+    gi = game.index.gov_index
+    trust = game.state.trust[gi[party], gi[a.other(party)]]
+    return game.config.dynamics.violation_rate * game.governments[party].readiness * (1.0 - trust)
+
+
 def detect(game: Game, a: Agreement, party: str) -> None:
     """The other side may notice a hidden breach that is still in place."""
     state, index = game.state, game.index
-    hidden = [i for i in a.hidden_breaches.get(party, set()) if state.levels[index.inst_index[i]] > a.terms[i]]
+    hidden = [i for i in a.hidden_breaches.get(party, set()) if state.levels[index.inst_index[i]] > a.committed[i]]
     a.hidden_breaches[party] = set(hidden)
     if not hidden:
         return
@@ -68,28 +105,29 @@ def detect(game: Game, a: Agreement, party: str) -> None:
 
 def maybe_violate(game: Game, a: Agreement, party: str) -> None:
     """A side may quietly push one of its committed instruments back up (drawn from traits)."""
-    state, index, d = game.state, game.index, game.config.dynamics
+    state, index = game.state, game.index
     other = a.other(party)
-    g, h = index.gov_index[party], index.gov_index[other]
-    chance = d.violation_rate * game.governments[party].readiness * (1.0 - state.trust[g, h])
-    if game.rng.random() >= chance:
+    if game.rng.random() >= breach_chance(game, a, party):
         return
-    options = [name for name in a.terms if game.config.instrument(name).imposer == party
-               and state.levels[index.inst_index[name]] < index.hi[index.inst_index[name]]]
+    idx = game.values.pair_instruments(party, other)
+    names = [index.inst_names[k] for k in idx]
+    options = [j for j, name in enumerate(names) if name in a.committed and game.config.instrument(name).imposer == party
+               and state.levels[idx[j]] < index.hi[idx[j]]]
     if not options:
         return
-    trials = np.repeat(state.levels[None, :], len(options), axis=0)
-    for row, name in enumerate(options):
-        k = index.inst_index[name]
-        trials[row, k] = min(index.hi[k], state.levels[k] + game.config.instruments[k].step)
-    gain = game.values.package_utilities(trials)[1][:, g] - game.values.package_utilities(state.levels[None, :])[1][0, g]
+    now = state.levels[idx]
+    trials = np.repeat(now[None, :], len(options), axis=0)
+    for row, j in enumerate(options):
+        trials[row, j] = min(index.hi[idx[j]], now[j] + game.config.instruments[idx[j]].step)
+    side = game.values.side(party, other)
+    value = game.values.values(party, other, np.vstack([now[None, :], trials])).governments[:, side]
+    gain = value[1:] - value[0]
     best = int(np.argmax(gain))
     if gain[best] <= 0:
         return
-    name = options[best]
-    k = index.inst_index[name]
+    name, k = names[options[best]], idx[options[best]]
     old = float(state.levels[k])
-    state.levels[k] = trials[best, k]
+    state.levels[k] = trials[best, options[best]]
     a.hidden_breaches.setdefault(party, set()).add(name)
     state.counts.violations[party] += 1
     state.log.append(QuietBreach(state.round, party, a.name, Change(name, old, float(state.levels[k])), other))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from negotiation.game import disputes
 from negotiation.game.protocol import Game
 
 
 def update(game: Game) -> None:
-    game.economy.step(game.state.round_start, game.state.levels)
+    disputes.measure(game)  # after this round's deals and breakdowns
+    game.economy.step(game.state.round_start, game.state.levels, sum(game.state.disputes.values()))

@@ -15,6 +15,9 @@ def row(game: Game) -> dict:
     out: dict = {"round": state.round, "date": s.date_of(max(state.round, 1)).isoformat()}
     for name, level in zip(index.inst_names, state.levels):
         out[f"level_{name}"] = float(level)
+    announced = {name: level for a in state.agreements if a.in_force for name, level in a.terms.items()}
+    for name, level in zip(index.inst_names, state.levels):
+        out[f"announced_{name}"] = float(announced.get(name, level))  # where agreements in force will take it
     for f, flow in enumerate(s.economy.trade):
         out[f"flow_{flow.exporter}_{flow.importer}"] = float(game.economy.flows[f])
     for name, balance in zip(index.gov_names, game.economy.balance()):

@@ -1,7 +1,8 @@
-"""Start of a round: the clock moves on, and what was done last round becomes news."""
+"""Start of a round: the clock moves on, what was done last round becomes news, disputes are taken stock of."""
 
 from __future__ import annotations
 
+from negotiation.game import disputes
 from negotiation.game.protocol import Game
 
 
@@ -10,3 +11,4 @@ def begin_round(game: Game) -> None:
     state.round += 1
     state.round_start = state.levels.copy()
     state.news, state.pending = state.pending, []
+    disputes.measure(game)
