@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -122,7 +123,7 @@ CASES = [
     ("unknown strategy parameter", "params: {exponent: 0.5, duration: 13}", "params: {exponant: 0.5, duration: 13}", "governments[0].strategy.params.exponant", "unknown field"),
     ("no leader", "    government: US\n    role: leader", "    government: US\n    role: minister", "governments[0]", "exactly one official with role leader"),
     ("unknown source in basis", "    start: \"seed: the day", "    start: \"sed: the day", "calendar.basis.start", "did you mean 'seed'"),
-    ("event outside the calendar", "    date: 2025-06-09\n", "    date: 2026-06-09\n", "events[1].date", "outside the calendar"),
+    ("event outside the calendar", "    date: 2025-06-12\n", "    date: 2026-06-09\n", "events[1].date", "outside the calendar"),
     ("agreement term on a foreign instrument", "terms: {us_tariff_cn: 30, cn_tariff_us: 10}", "terms: {us_tariff_cn: 30, cn_tariff_us: 10, nope: 3}", "agreements[0].terms.nope", "unknown instrument"),
     ("snap-back without a term", "snap_back: {us_tariff_cn: 54, cn_tariff_us: 34}", "snap_back: {us_tariff_cn: 54, cn_tariff_us: 34, us_chips_cn: 3}", "agreements[0].snap_back.us_chips_cn", "needs a term"),
     ("talks with itself", "  - between: [US, China]\n    open: false", "  - between: [US, US]\n    open: false", "talks[0].between", "two different governments"),
@@ -321,3 +322,20 @@ def test_the_digest_hashes_every_event_in_one_shape(default_scenario):
     assert all(set(e) == set(EVENT_FIELDS) for e in data["events"] + data["injects"])
     meeting = next(e for e in data["events"] if e["kind"] == "meeting")
     assert meeting["level"] is None and meeting["between"] == ["US", "China"]
+
+
+def test_new_format_fields_are_checked(tiny_data):
+    bad = copy.deepcopy(tiny_data)
+    bad["economy"]["stress"]["pressure"] = {"tarif": 0.2}
+    with pytest.raises(ScenarioError, match=r"economy.stress.pressure.tarif: unknown instrument kind 'tarif' .*did you mean 'tariff'"):
+        parse_scenario(bad, "tiny")
+    fine = copy.deepcopy(tiny_data)
+    fine["instruments"][0].update(max=1000, step=1)  # 1,002 grid points against 12: fine on its own...
+    fine["instruments"][1].update(max=1000, step=1)  # ...but a million packages between A and B
+    with pytest.raises(ScenarioError, match=r"instruments: the instruments between A and B make up to .* packages"):
+        parse_scenario(fine, "tiny")
+    for field, value in (("types", 0), ("ratification_noise", 2.0), ("offer_rationality", 0)):
+        broken = copy.deepcopy(tiny_data)
+        broken["information"][field] = value
+        with pytest.raises(ScenarioError, match=rf"information.{field}"):
+            parse_scenario(broken, "tiny")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from negotiation.common.errors import Problem
 from negotiation.scenario.events import Deadline, LeadersCall, Meeting, SetLevel
 from negotiation.scenario.problems import nearest, pydantic_problem
-from negotiation.scenario.schema import MAX_GRID, InstrumentSpec, Scenario, StrategySpec
+from negotiation.scenario.schema import MAX_GRID, MAX_PACKAGES, InstrumentSpec, Scenario, StrategySpec
 from negotiation.scenario.vocabulary import UNITS, ExpiryRule, InstrumentKind, Role
 from negotiation.strategies import STRATEGIES
 
@@ -244,6 +244,23 @@ def economy(c: Checks) -> None:
     for kind in c.s.economy.control_effects:
         if kind not in controls:
             c.add(f"economy.control_effects.{kind}", f"not a control kind ({nearest(kind, controls)})")
+    for kind in c.s.economy.stress.pressure:
+        if kind not in c.kinds:
+            c.add(f"economy.stress.pressure.{kind}", f"unknown instrument kind {kind!r} ({nearest(kind, c.kinds)})")
+
+
+def packages(c: Checks) -> None:
+    """A pair's packages are every combination of its instruments' grids: the game values them all, so cap them."""
+    sizes: dict[frozenset, int] = {}
+    for inst in c.s.instruments:
+        if inst.min < inst.max and inst.step > 0:
+            pair = frozenset((inst.imposer, inst.target))
+            sizes[pair] = sizes.get(pair, 1) * (int((inst.max - inst.min) / inst.step) + 2)
+    for pair, size in sizes.items():
+        if size > MAX_PACKAGES and len(pair) == 2:
+            a, b = sorted(pair)
+            c.add("instruments", f"the instruments between {a} and {b} make up to {size:,} packages (at most "
+                  f"{MAX_PACKAGES:,}): use coarser steps or fewer instruments between them")
 
 
 def basis(c: Checks) -> None:
@@ -276,7 +293,7 @@ def _models(obj: BaseModel, path: str) -> Iterable[tuple[str, BaseModel]]:
 
 
 CHECKS: tuple[Callable[[Checks], None], ...] = (
-    unique_names, declared_kinds, governments, instruments, officials, agreements, talks, events, economy, basis,
+    unique_names, declared_kinds, governments, instruments, officials, agreements, talks, events, economy, packages, basis,
 )
 
 

@@ -21,11 +21,11 @@ def check(game: Game) -> None:
         if state.round >= a.expiry_round:
             expire(game, a)
             continue
-        due_steps(game, a)
         for party in a.parties:
             detect(game, a, party)
         if not a.in_force:
             continue
+        due_steps(game, a)  # after detection: a step withheld now can be seen from the next round on
         for party in a.parties:
             maybe_violate(game, a, party)
         if not any(a.hidden_breaches.values()):
