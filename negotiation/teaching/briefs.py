@@ -929,8 +929,8 @@ def _q_deadline(b: Briefing, seat: Seat, h: str) -> str | None:
     else:
         move = f"What will you ask on {what} when {_the(h)} makes the first offer, and how long will you hold out?"
     return (
-        f"No agreement with {_the(h)} is in force, so nothing forces a deal before round {b.scenario.calendar.rounds}, "
-        f"the last. {move}"
+        f"No agreement with {_the(h)} is in force and no deadline is set: time presses only through what each round "
+        f"without a deal costs you, and the chance that failed talks break off. {move}"
     )
 
 
