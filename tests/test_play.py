@@ -277,7 +277,7 @@ def test_an_inject_from_a_lesson_file_appears_in_the_log_and_transcript(tmp_path
     lesson = tmp_path / "lesson.yaml"
     lesson.write_text("title: a sell-off\ninjects:\n  - {round: 2, name: market_selloff}\n")
     end = play(tmp_path, Player(defaults={"ratify": "y"}), seats=("US-Trump",), lesson_file=lesson)
-    events = [e for e in log(end.folder) if e["kind"] == "event" and e["round"] == "2"]
+    events = [e for e in log(end.folder) if e["kind"] == "event" and e["round"] == "2" and "market_selloff" in e["data"]]
     assert [e["text"] for e in events] == ["A global equity sell-off: it adds 0.30 to market stress (which then fades as usual)."]
     assert json.loads(events[0]["data"])["event"] == "market_selloff"
     assert json.loads(end.transcript.read_text())["injects"] == [{"round": 2, "name": "market_selloff", "by": "lesson"}]
