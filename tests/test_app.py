@@ -30,15 +30,31 @@ def test_the_page_loads_offline_without_console_errors(page_server):
     s.close()
 
 
+def first_agreement(seed: int = 1) -> tuple[int, str]:
+    """When the page's default game (the June scenario, its own bots) first signs, and the story's words for it."""
+    from conftest import DEFAULT
+    from negotiation.game.model import TradeTalksModel
+    from negotiation.game.records import Signed
+    from negotiation.scenario import load_scenario
+    from negotiation.story import sentence
+
+    s = load_scenario(DEFAULT)
+    m = TradeTalksModel(s, seed)
+    m.run()
+    signed = next(e for e in m.log if isinstance(e, Signed))
+    return signed.round, sentence(signed, s)[:40]
+
+
 def test_stepping_moves_the_plots_and_the_log(page_server):
     url, browser = page_server
+    when, words = first_agreement()
     s = Session(browser, url)
     plot, story = s.plot(), s.story()
-    s.step(7)
-    assert s.round() == 7
+    s.step(when)
+    assert s.round() == when
     assert s.plot() != plot
     lines = s.story()
-    assert lines != story and any(line.startswith("Round 7: Agreement signed between US and China") for line in lines)
+    assert lines != story and any(line.startswith(f"Round {when}: {words}") for line in lines)
     s.shot("page-after-seven-rounds")
     assert s.errors == [] and s.external == [] and not s.broken()
     s.close()
