@@ -7,7 +7,16 @@ import pytest
 
 from conftest import official
 
-from negotiation.game.economy import IND, Economy, EconomyParams, implied_stress, long_run_flows
+from negotiation.game.economy import (
+    IND,
+    Economy,
+    EconomyParams,
+    exposures,
+    implied_stress,
+    long_run_flows,
+    scores,
+    trade_of,
+)
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.preferences import Preferences
 from negotiation.game.valuation import full_utilities
@@ -17,7 +26,7 @@ from negotiation.scenario.vocabulary import Indicator
 
 @pytest.fixture
 def economy(tiny):
-    return Economy(EconomyParams.compile(tiny), tiny.economy.stress.initial)
+    return Economy(EconomyParams.compile(tiny), tiny.economy.stress.initial, np.array([50.0, 50.0]))
 
 
 def test_long_run_flows_follow_the_elasticity(economy):
@@ -37,7 +46,7 @@ def test_flows_close_a_share_of_the_gap_each_round(economy):
 def test_stress_moves_toward_what_the_state_implies_and_jumps_on_escalation(tiny_data):
     tiny_data["economy"]["stress"] = {"initial": 0.2, "floor": 0.1, "pressure": {"tariff": 0.2}, "uncertainty": 0.05,
                                       "speed": 0.5, "jump": 0.5}
-    e = Economy(EconomyParams.compile(parse_scenario(tiny_data, "tiny")), 0.2)
+    e = Economy(EconomyParams.compile(parse_scenario(tiny_data, "tiny")), 0.2, np.array([50.0, 50.0]))
     # implied: floor 0.1 + 0.2 x (0.5 + 0.5 normalised tariffs) + 0.05 x 1 open dispute = 0.35
     assert implied_stress(e.p, np.array([50.0, 50.0]), 1.0) == pytest.approx(0.35)
     e.step(np.array([50.0, 50.0]), np.array([60.0, 50.0]), disputes=1.0)
@@ -60,18 +69,66 @@ def test_indicator_scores(economy):
     assert a[IND[Indicator.INDUSTRY_EXPOSURE]] == 1.0
 
 
-def test_controls_weigh_on_the_targets_indicator(tiny_data):
+def with_minerals(tiny_data, **effect):
     tiny_data["instruments"].append(
-        {"name": "b_minerals_a", "kind": "mineral_export_control", "imposer": "B", "target": "A", "initial": 2, "max": 3}
+        {"name": "b_minerals_a", "kind": "mineral_export_control", "imposer": "B", "target": "A", "initial": 0, "max": 3}
     )
-    tiny_data["economy"]["control_effects"] = {"mineral_export_control": {"indicator": "industry_exposure", "per_level": 0.4}}
-    s = parse_scenario(tiny_data, "tiny")
-    economy = Economy(EconomyParams.compile(s), 0.0)
-    scores = economy.current_scores(np.array([0.0, 0.0, 2.0]))
-    assert scores[0, IND[Indicator.INDUSTRY_EXPOSURE]] == pytest.approx(1 - 0.8)  # A is the target
-    assert scores[1, IND[Indicator.INDUSTRY_EXPOSURE]] == 1.0
-    capped = economy.current_scores(np.array([0.0, 0.0, 3.0]))
-    assert capped[0, IND[Indicator.INDUSTRY_EXPOSURE]] == 0.0  # 1.2 exposure is capped at 1
+    tiny_data["economy"]["control_effects"] = {
+        "mineral_export_control": {"indicator": "industry_exposure", "per_level": 0.4, **effect}}
+    return parse_scenario(tiny_data, "tiny")
+
+
+def test_controls_weigh_on_the_targets_indicator(tiny_data):
+    p = EconomyParams.compile(with_minerals(tiny_data))
+    assert exposures(p, np.array([0.0, 0.0, 2.0]))[0, 0] == pytest.approx(0.8)  # A is the target
+    assert exposures(p, np.array([0.0, 0.0, 2.0]))[1, 0] == 0.0
+    assert exposures(p, np.array([0.0, 0.0, 3.0]))[0, 0] == 1.0  # 1.2 exposure is capped at 1
+
+
+def test_supply_falls_fast_under_a_throttle_and_recovers_in_part_when_eased(tiny_data):
+    p = EconomyParams.compile(with_minerals(tiny_data, fall=0.8, recovery=0.25))
+    e = Economy(p, 0.0, np.array([50.0, 50.0, 0.0]))
+    tight, eased = np.array([50.0, 50.0, 2.0]), np.array([50.0, 50.0, 0.0])
+    e.step(tight, tight, 0.0)  # supply 1 -> toward 0.2: 80% of the gap at once
+    assert e.supply[2] == pytest.approx(1 - 0.8 * 0.8)
+    assert e.current_scores(tight)[0, IND[Indicator.INDUSTRY_EXPOSURE]] == pytest.approx(1 - 0.8 * 0.8)
+    e.step(tight, eased, 0.0)  # eased: only a quarter of the way back each round
+    assert e.supply[2] == pytest.approx(0.36 + 0.25 * (1 - 0.36))
+
+
+def test_a_control_costs_its_imposer_its_exports_to_the_target(tiny_data):
+    tiny_data["instruments"].append(
+        {"name": "a_chips_b", "kind": "chip_export_control", "imposer": "A", "target": "B", "initial": 0, "max": 3})
+    tiny_data["economy"]["control_effects"] = {
+        "chip_export_control": {"indicator": "technology_exposure", "per_level": 0.1, "export_cost": 0.05}}
+    p = EconomyParams.compile(parse_scenario(tiny_data, "tiny"))
+    flows = long_run_flows(p, np.array([0.0, 0.0, 2.0]))  # flows: B -> A, A -> B
+    assert flows == pytest.approx([100.0, 50.0 * (1 - 2 * 0.05)])  # A's exports to B lose 10%
+
+
+def test_effective_tariffs_the_baseline_tariff_and_diversion_by_hand(tiny_data):
+    tiny_data["instruments"][0]["coverage"] = 0.5  # A's tariff reaches half of B's exports
+    tiny_data["economy"]["trade"][0]["base_tariff"] = 20.0  # B's goods already paid 20% in the baseline
+    tiny_data["economy"]["diversion"] = 0.25
+    p = EconomyParams.compile(parse_scenario(tiny_data, "tiny"))
+    direct = long_run_flows(p, np.array([50.0, 0.0]))
+    price = (1 + 0.2 + 0.25) / (1 + 0.2)  # 50% on half the goods: 25% effective, on top of 20%
+    assert direct[0] == pytest.approx(100 * price ** -1.0)
+    trade = trade_of(p, direct)  # a quarter of the lost direct trade still arrives through third countries
+    assert trade[0] == pytest.approx(direct[0] + 0.25 * (100 - direct[0])) and trade[1] == pytest.approx(50.0)
+
+
+def test_a_purchase_commitment_adds_to_the_sellers_exports_and_costs_the_buyer(tiny_data):
+    tiny_data["instruments"].append({"name": "b_buys_a", "kind": "purchase_commitment", "imposer": "B", "target": "A",
+                                     "initial": 0, "max": 40, "step": 10})
+    tiny_data["economy"]["purchase_premium"] = 0.1
+    p = EconomyParams.compile(parse_scenario(tiny_data, "tiny"))
+    levels = np.array([0.0, 0.0, 20.0])
+    flows = long_run_flows(p, levels)
+    assert flows == pytest.approx([100.0, 50.0 + 20.0])  # B buys $20bn a year more of A's goods
+    sc = scores(p, flows, exposures(p, levels), 0.0, levels)
+    assert sc[1, IND[Indicator.TRADE_BALANCE]] == pytest.approx(0.5 + 0.5 * (100 - 70 - 0.1 * 20) / 150)  # the premium
+    assert sc[0, IND[Indicator.TRADE_BALANCE]] == pytest.approx(0.5 + 0.5 * (70 - 100) / 150)
 
 
 def test_official_utility_by_hand_with_curvature_and_leverage(tiny_data):
@@ -79,7 +136,7 @@ def test_official_utility_by_hand_with_curvature_and_leverage(tiny_data):
     tiny_data["officials"][0]["leverage"] = 1.0  # Alice weighs leverage like an instrument
     s = parse_scenario(tiny_data, "tiny")
     prefs = Preferences.compile(s)
-    econ = Economy(EconomyParams.compile(s), 0.2)
+    econ = Economy(EconomyParams.compile(s), 0.2, np.array([30.0, 50.0]))
     curvature = np.array([i.curvature for i in s.instruments])
     levels = np.array([30.0, 50.0])  # A presses B at 0.3 of its range, B presses A at 0.5
     flows = long_run_flows(econ.p, levels)

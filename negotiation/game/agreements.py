@@ -47,6 +47,7 @@ class Agreement:
     # instruments a party has covertly kept or pushed above its commitment, not yet detected
     hidden_breaches: dict[str, set[str]] = field(default_factory=dict)
     committed: dict[str, float] = field(default_factory=dict)  # due by now; the terms unless staged
+    breached_round: dict[str, int] = field(default_factory=dict)  # when each hidden breach began
     steps: list[Step] = field(default_factory=list)
     extends: str | None = None  # the agreement this one renewed as it was
 

@@ -51,7 +51,8 @@ class TradeTalksModel(mesa.Model):
         self.rounds = scenario.calendar.rounds if rounds is None else int(rounds)
         self.index = Index.of(scenario)
         self.prefs = Preferences.compile(scenario)
-        self.economy = Economy(EconomyParams.compile(scenario), scenario.economy.stress.initial)
+        self.economy = Economy(EconomyParams.compile(scenario), scenario.economy.stress.initial,
+                               np.array([i.initial for i in scenario.instruments], dtype=float))
         self.state = initial_state(scenario, self.index, self.prefs)
         teams = {g.name: Team.of(scenario, g.name) for g in scenario.governments}
         self.values = Valuation(scenario, self.index, self.prefs, self.economy, self.state, teams)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from negotiation.game.economy import IND, EconomyParams, long_run_flows
+from negotiation.game.economy import IND, EconomyParams, direct_flows, long_run_flows, trade_of
 from negotiation.game.preferences import Preferences
 from negotiation.scenario import Indicator
 
@@ -94,7 +94,9 @@ class PairProblem:
         outside[self.idx] = False
         self.outside = outside
         self.pressure_rest = float((p.normalised(base) * p.pressure)[outside].sum())
-        lr = long_run_flows(p, base)
+        lr = trade_of(p, long_run_flows(p, base))  # the trade each flow carries, at the base
+        self.flow_cost = p.cost[np.ix_(self.flows, self.idx)]  # (n_pair_flows, m)
+        self.flow_purchases = p.purchases[np.ix_(self.flows, self.idx)]
         officials = {gov: np.flatnonzero(prefs.gov_of == gov) for gov in (g, h)}
         self.sides = (self._side(g, h, officials[g], lr), self._side(h, g, officials[h], lr))
         self.true = tuple(self._arrays(prefs, officials[gov]) for gov in (g, h))
@@ -121,7 +123,8 @@ class PairProblem:
         others = p.counterpart[gov].copy()
         others[partner] = False
         lev = float((np.maximum(0.0, pm[:, gov] - pm[gov, :]) * others).sum())
-        return Side(gov, partner, officials, float((sign * lr)[rest_flows].sum()),
+        rest_premium = float((self.base * p.premium[gov])[self.outside].sum())  # purchases from third countries
+        return Side(gov, partner, officials, float((sign * lr)[rest_flows].sum()) - rest_premium,
                     float((np.abs(sign) * lr)[rest_flows].sum()), float(p.scale[gov]), bool(p.has_trade[gov]),
                     exposure, lev, max(1, int(p.counterpart[gov].sum())))
 
@@ -143,10 +146,13 @@ class PairProblem:
     # -- indicators -------------------------------------------------------------------------
 
     def pair_flows(self, pair_levels: np.ndarray) -> np.ndarray:
-        """Long-run flows between the pair for packages: (K, n_pair_flows)."""
-        p = self.p
-        tariff = np.where(self.flow_tariff >= 0, pair_levels[..., np.maximum(self.flow_tariff, 0)], 0.0)
-        return p.baseline[self.flows] * (1.0 + tariff / 100.0) ** (-p.elasticity)
+        """Long-run trade between the pair for packages (K, n_pair_flows): direct flows plus what diversion delivers."""
+        p, f = self.p, self.flows
+        effective = pair_levels * p.coverage[self.idx]
+        tariff = np.where(self.flow_tariff >= 0, effective[..., np.maximum(self.flow_tariff, 0)], 0.0)
+        direct = direct_flows(p.baseline[f], p.base[f], p.elasticity, tariff, pair_levels @ self.flow_cost.T,
+                              pair_levels @ self.flow_purchases.T)
+        return direct + p.diversion * np.maximum(0.0, p.baseline[f] - direct)
 
     def _pressure(self, normalised: np.ndarray, s: int) -> np.ndarray:
         held = self.held[s]
@@ -165,7 +171,8 @@ class PairProblem:
         out = np.empty(pair_levels.shape[:-1] + (2, len(IND)))
         for s, side in enumerate(self.sides):
             sign = p.sign[side.gov, self.flows]
-            balance = (side.balance_rest + lr @ sign) / side.scale
+            premium = pair_levels @ p.premium[side.gov, self.idx]
+            balance = (side.balance_rest + lr @ sign - premium) / side.scale
             volume = (side.volume_rest + lr @ np.abs(sign)) / side.scale
             exposure = np.broadcast_to(side.exposure_rest, pair_levels.shape[:-1] + (2,)).copy()
             for j, i in enumerate(self.idx):
@@ -218,8 +225,7 @@ class PairProblem:
             x = pair_levels.reshape((K,) + (1,) * (lead + 1) + (len(self.idx),))  # (K, ..., 1, m)
             d = np.abs(x - prefs.ideal) / span
             distance = prefs.rest + (prefs.weight * d ** self.curvature[self.idx]).sum(-1)  # (K, ..., n)
-        dist = distance
-        side_scores = scores[:, s, :].reshape((K,) + (1,) * (lead + 1) + (scores.shape[-1],))
-        shortfall = ((1.0 - side_scores) * prefs.indicator_weight).sum(-1)
+        weights = prefs.indicator_weight  # (..., n, n_ind)
+        shortfall = ((1.0 - scores[:, s, :]) @ weights.reshape(-1, weights.shape[-1]).T).reshape(distance.shape)
         lev = self.leverage_lost(pair_levels, s).reshape((K,) + (1,) * (lead + 1))
-        return 1.0 - dist - shortfall - prefs.leverage * lev
+        return 1.0 - distance - shortfall - prefs.leverage * lev

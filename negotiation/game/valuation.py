@@ -15,7 +15,15 @@ from typing import TypeVar
 
 import numpy as np
 
-from negotiation.game.economy import Economy, exposures, implied_stress, long_run_flows, scores
+from negotiation.game.economy import (
+    Economy,
+    exposure_from,
+    exposures,
+    implied_stress,
+    long_run_flows,
+    scores,
+    trade_of,
+)
 from negotiation.game.pairs import PairProblem, leverage_lost
 from negotiation.game.beliefs import logistic
 from negotiation.game.preferences import Preferences
@@ -249,26 +257,32 @@ class Valuation:
         if pair is not None:
             disputes[frozenset(pair)] = 0.0 if deal else 1.0
         stress = implied_stress(p, levels, sum(disputes.values()))
-        return full_utilities(self.prefs, self.economy, self.curvature, levels, long_run_flows(p, levels), stress)
+        return full_utilities(self.prefs, self.economy, self.curvature, levels, trade_of(p, long_run_flows(p, levels)), stress)
 
     # -- the state as it is -----------------------------------------------------------------
 
     def current_utilities(self) -> tuple[np.ndarray, np.ndarray]:
         """Officials' and governments' utilities of the state as it is (today's flows and stress)."""
         levels, econ, prefs = self.state.levels, self.economy, self.prefs
-        return full_utilities(prefs, econ, self.curvature, levels, econ.flows, econ.stress)
+        return full_utilities(prefs, econ, self.curvature, levels, trade_of(econ.p, econ.flows), econ.stress,
+                              exposure_from(econ.p, 1.0 - econ.supply))
 
     def implied_stress(self) -> float:
         return float(implied_stress(self.economy.p, self.state.levels, sum(self.state.disputes.values())))
 
 
 def full_utilities(prefs: Preferences, econ: Economy, curvature: np.ndarray, levels: np.ndarray,
-                   flows: np.ndarray, stress: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every official's and government's utility of whole states: levels (..., n_instr) -> (..., n_off), (..., n_gov)."""
+                   trade: np.ndarray, stress: float | np.ndarray,
+                   exposure: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every official's and government's utility of whole states: levels (..., n_instr) -> (..., n_off), (..., n_gov).
+
+    `trade` is what each flow carries (direct and diverted); `exposure` defaults to the long-run one.
+    """
     p = econ.p
     d = np.abs(levels[..., None, :] - prefs.ideal) / p.span
     dist = (prefs.weight * d ** curvature).sum(-1)
-    sc = scores(p, flows, exposures(p, levels), stress)[..., prefs.gov_of, :]
+    exposure = exposures(p, levels) if exposure is None else exposure
+    sc = scores(p, trade, exposure, stress, levels)[..., prefs.gov_of, :]
     shortfall = ((1.0 - sc) * prefs.indicator_weight).sum(-1)
     lev = leverage_lost(p, levels)[..., prefs.gov_of]
     off = 1.0 - dist - shortfall - prefs.leverage * lev

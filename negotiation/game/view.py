@@ -133,6 +133,10 @@ class GovernmentView:
     def kind(self, instrument: str) -> str:
         return self._spec(instrument).kind
 
+    def coercive(self, instrument: str) -> bool:
+        """Is it a measure held against the target (tariffs, controls), rather than a concession (purchases)?"""
+        return bool(self._game.economy.p.coercive[self._game.index.inst_index[instrument]])
+
     def salience(self, instrument: str) -> float:
         """How much this government's officials, by influence, care about an instrument."""
         return self._game.values.prefs.gov_salience[self._g, self._game.index.inst_index[instrument]]

@@ -33,6 +33,7 @@ from negotiation.scenario.schema import (
     json_schema,
 )
 from negotiation.scenario.vocabulary import (
+    CONCESSIONS,
     INDICATORS,
     UNITS,
     ControlLevel,
@@ -42,10 +43,11 @@ from negotiation.scenario.vocabulary import (
     InstrumentKind,
     Role,
     describe_level,
+    hostile_sign,
 )
 
 __all__ = [
-    "INDICATORS", "MAX_GRID", "SCHEMA_VERSION", "UNITS", "AgreementSpec", "Calendar", "ControlEffect", "ControlLevel",
+    "CONCESSIONS", "hostile_sign", "INDICATORS", "MAX_GRID", "SCHEMA_VERSION", "UNITS", "AgreementSpec", "Calendar", "ControlEffect", "ControlLevel",
     "Deadline", "DynamicsSpec", "EconomySpec", "EventKind", "EventSpec", "ExpiryRule", "GovernmentSpec", "Indicator",
     "InstrumentKind", "InstrumentSpec", "KindSpec", "LeadersCall", "MarketShock", "Meeting", "OfficialSpec",
     "InformationSpec", "Preference", "Role", "Scenario", "SetLevel", "Source", "Statement", "StrategySpec", "StressSpec", "TalksSpec",

@@ -14,7 +14,7 @@ from negotiation.common.errors import Problem
 from negotiation.scenario.events import Deadline, LeadersCall, Meeting, SetLevel
 from negotiation.scenario.problems import nearest, pydantic_problem
 from negotiation.scenario.schema import MAX_GRID, MAX_PACKAGES, InstrumentSpec, Scenario, StrategySpec
-from negotiation.scenario.vocabulary import UNITS, ExpiryRule, InstrumentKind, Role
+from negotiation.scenario.vocabulary import CONCESSIONS, UNITS, ExpiryRule, InstrumentKind, Role
 from negotiation.strategies import STRATEGIES
 
 PAIR_EVENTS = (LeadersCall, Meeting, Deadline)  # the kinds that name a pair of governments
@@ -146,7 +146,7 @@ def _instrument(c: Checks, p: str, inst: InstrumentSpec) -> None:
         c.add(f"{p}.step", f"{inst.step:g} is too fine: {steps:.0f} steps between min and max (at most {MAX_GRID})")
     elif not inst.min <= inst.initial <= inst.max:
         c.add(f"{p}.initial", f"{inst.initial:g} is outside the bounds [{inst.min:g}, {inst.max:g}]")
-    is_control = inst.kind != InstrumentKind.TARIFF.value and inst.kind in c.kinds
+    is_control = inst.kind != InstrumentKind.TARIFF.value and inst.kind in c.kinds and inst.kind not in CONCESSIONS
     if is_control and inst.kind not in c.s.economy.control_effects:
         c.add(f"{p}.kind", f"economy.control_effects has no entry for kind {inst.kind!r}")
 
@@ -240,7 +240,7 @@ def economy(c: Checks) -> None:
         if (f.exporter, f.importer) in seen:
             c.add(p, f"the flow {f.exporter} -> {f.importer} is listed twice")
         seen.add((f.exporter, f.importer))
-    controls = [k for k in c.kinds if k != InstrumentKind.TARIFF.value]
+    controls = [k for k in c.kinds if k != InstrumentKind.TARIFF.value and k not in CONCESSIONS]
     for kind in c.s.economy.control_effects:
         if kind not in controls:
             c.add(f"economy.control_effects.{kind}", f"not a control kind ({nearest(kind, controls)})")

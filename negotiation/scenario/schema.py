@@ -108,6 +108,9 @@ class InstrumentSpec(Spec):
     min: Number = 0.0
     max: Number
     step: Positive = 1.0
+    coverage: Unit = Field(
+        1.0, description="Economy (tariffs): share of the target's exports to the imposer the tariff reaches; the rest "
+        "is exempt, so the effective tariff is level x coverage.")
     curvature: Annotated[float, Field(strict=True, ge=0.5, le=4, allow_inf_nan=False)] = Field(
         1.0, description="How an official's loss grows with the distance from its ideal on this instrument: "
         "1 linear, 2 quadratic (small moves off an ideal cost little, large ones a lot).")
@@ -150,12 +153,22 @@ class TalksSpec(Spec):
 class TradeFlow(Spec):
     exporter: Name
     importer: Name
-    value: NonNegative = Field(description="Annual goods flow at zero additional tariff, billions of US dollars.")
+    value: Annotated[float, Field(strict=True, ge=0, le=100_000, allow_inf_nan=False)] = Field(
+        description="Annual goods flow at zero additional tariff, billions of US dollars.")
+    base_tariff: Annotated[float, Field(strict=True, ge=0, le=500, allow_inf_nan=False)] = Field(
+        0.0, description="The average tariff (percent) already paid in the baseline year: an additional tariff t "
+        "raises prices by (1 + base + t) / (1 + base).")
+    initial: Annotated[float, Field(strict=True, ge=0, le=100_000, allow_inf_nan=False)] | None = Field(
+        None, description="The flow at the start ($bn a year), where it has already moved from `value`; default `value`.")
 
 
 class ControlEffect(Spec):
     indicator: Indicator
     per_level: Unit = Field(description="Share of the indicator lost per level of the control.")
+    export_cost: Unit = Field(
+        0.0, description="What the control costs its imposer: the share of its exports to the target lost per level.")
+    fall: Unit = Field(1.0, description="Supply: share of the gap to a tighter control's supply closed per round.")
+    recovery: Unit = Field(1.0, description="Supply: share of the gap closed per round when the control is eased.")
 
 
 class StressSpec(Spec):
@@ -180,6 +193,12 @@ class EconomySpec(Spec):
     adjustment_speed: Annotated[float, Field(strict=True, gt=0, le=1, allow_inf_nan=False)]
     stress: StressSpec
     control_effects: dict[str, ControlEffect] = Field(default_factory=dict)
+    diversion: Unit = Field(
+        0.0, description="Share of the fall in a direct flow that still reaches the importer through third countries "
+        "(it counts in both sides' trade and balance, not in the direct flow).")
+    purchase_premium: Unit = Field(
+        0.0, description="Purchase commitments: share of their value the buyer loses by buying from the seller rather "
+        "than where it would have (their cost to the buyer, beside the imports they add).")
     basis: Basis
 
 
@@ -220,6 +239,9 @@ class DynamicsSpec(Spec):
     cooling_off: int = Field(strict=True, ge=1, le=520, description="Rounds before broken-off talks resume.")
     staging_trust: Unit = Field(description="Below this trust in the counterpart a proposer stages an agreement in two steps.")
     staging_interval: int = Field(strict=True, ge=1, le=520, description="Rounds between the steps of a staged agreement.")
+    verification_lag: int = Field(
+        0, strict=True, ge=0, le=520,
+        description="Purchase commitments: rounds before a shortfall in purchases shows in the trade data and can be detected.")
     basis: Basis
 
 

@@ -42,6 +42,7 @@ class InstrumentKind(str, Enum):
     MINERAL_EXPORT_CONTROL = "mineral_export_control"
     CHIP_EXPORT_CONTROL = "chip_export_control"
     VISA_RESTRICTION = "visa_restriction"
+    PURCHASE_COMMITMENT = "purchase_commitment"  # the imposer buys the target's goods: $bn a year above the baseline
 
 
 class ControlLevel(IntEnum):
@@ -70,13 +71,25 @@ UNITS = {
     InstrumentKind.MINERAL_EXPORT_CONTROL.value: "level",
     InstrumentKind.CHIP_EXPORT_CONTROL.value: "level",
     InstrumentKind.VISA_RESTRICTION.value: "level",
+    InstrumentKind.PURCHASE_COMMITMENT.value: "bn_usd",
 }
+
+# Kinds a government does NOT hold against another: raising them is a concession, and lowering them
+# (buying less than promised) the hostile move. Every other kind is coercive: raising it is hostile.
+CONCESSIONS = frozenset({InstrumentKind.PURCHASE_COMMITMENT.value})
+
+
+def hostile_sign(kind: str) -> int:
+    """+1 where raising a level is the hostile move (tariffs, controls), -1 where lowering it is (purchases)."""
+    return -1 if kind in CONCESSIONS else 1
 
 
 def describe_level(kind_unit: str, level: float) -> str:
     """A level as a reader would say it: '30%' for a tariff, 'level 2 (broad)' for a control."""
     if kind_unit == "percent":
         return f"{level:g}%"
+    if kind_unit == "bn_usd":
+        return f"${level:g}bn a year"
     if float(level).is_integer() and 0 <= level <= 3:
         return f"level {int(level)} ({ControlLevel(int(level)).name.lower()})"
     return f"level {level:g}"

@@ -221,7 +221,7 @@ def _(r: Replaces, s: Scenario, viewer: str | None = None) -> str:
 
 @sentence.register
 def _(r: Acted, s: Scenario, viewer: str | None = None) -> str:
-    verb = "raises" if r.escalate else "lowers"
+    verb = "raises" if r.change.after > r.change.before else "lowers"
     what = change_text(s, r.change).replace(f"{r.actor} ", "its ", 1)
     why = f" ({r.reason})" if r.reason else ""
     return f"{r.actor} {verb} {what}{why}."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from negotiation.common.dates import day_text
 from negotiation.game.records import Change
-from negotiation.scenario import InstrumentSpec, Scenario, describe_level
+from negotiation.scenario import InstrumentKind, InstrumentSpec, Scenario, describe_level
 
 KIND_WORDS = {
     "tariff": "tariff",
@@ -15,7 +15,9 @@ KIND_WORDS = {
 
 
 def label(spec: InstrumentSpec) -> str:
-    """'US tariff on China', 'China mineral export controls on US'."""
+    """'US tariff on China', 'China mineral export controls on US', 'China's purchases of US goods'."""
+    if spec.kind == InstrumentKind.PURCHASE_COMMITMENT.value:
+        return f"{spec.imposer}'s purchases of {spec.target} goods"
     return f"{spec.imposer} {KIND_WORDS.get(spec.kind, spec.kind.replace('_', ' '))} on {spec.target}"
 
 

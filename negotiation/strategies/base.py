@@ -193,7 +193,7 @@ class Moves:
         most about; never past the instrument's maximum.
         """
         view = self.view
-        options = [i for i in view.own_instruments(counterpart) if self.level(i) < view.bounds(i)[1]]
+        options = [i for i in view.own_instruments(counterpart) if view.coercive(i) and self.level(i) < view.bounds(i)[1]]
         if not options:
             return None
         same = [i for i in options if view.kind(i) == kind]

@@ -86,6 +86,10 @@ class View(Protocol):
 
     def kind(self, instrument: str) -> str: ...
 
+    def coercive(self, instrument: str) -> bool:
+        """A measure held against the target (raising it is hostile), not a concession such as purchases."""
+        ...
+
     def salience(self, instrument: str) -> float: ...
 
     # -- packages and their values

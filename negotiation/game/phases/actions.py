@@ -5,6 +5,7 @@ from __future__ import annotations
 from negotiation.game.phases.compliance import breach
 from negotiation.game.protocol import Game
 from negotiation.game.records import Acted, Change, OpenBreach
+from negotiation.scenario import hostile_sign
 from negotiation.strategies.moves import Action, Observation, ObservationKind
 
 
@@ -29,14 +30,15 @@ def apply(game: Game, actor: str, action: Action) -> None:
     old = float(state.levels[k])
     if action.level == old:
         return
-    escalate = action.level > old
+    sign = hostile_sign(game.config.instruments[k].kind)
+    escalate = sign * (action.level - old) > 0  # the hostile move: a control up, purchases down
     spec = game.config.instruments[k]
     state.levels[k] = action.level
     counts = state.counts.escalations if escalate else state.counts.de_escalations
     counts[actor] += 1
     state.log.append(Acted(state.round, actor, Change(spec.name, old, action.level), escalate, action.reason))
     a = state.agreement_between(actor, spec.target)
-    if escalate and a is not None and spec.name in a.committed and action.level > a.committed[spec.name]:
+    if escalate and a is not None and spec.name in a.committed and sign * (action.level - a.committed[spec.name]) > 0:
         # One act, one grievance: the target sees a violation, not also an escalation.
         breach(game, a, actor, spec.name, overt=True)
         state.log.append(OpenBreach(state.round, actor, a.name))

@@ -9,7 +9,7 @@ import numpy as np
 from negotiation.game.agreements import Agreement, AgreementStatus
 from negotiation.game.protocol import Game
 from negotiation.game.records import Change, Detected, Expired, Extended, QuietBreach, StepImplemented, StepWithheld
-from negotiation.scenario import ExpiryRule
+from negotiation.scenario import CONCESSIONS, ExpiryRule, hostile_sign
 from negotiation.strategies.moves import Observation, ObservationKind
 
 
@@ -73,7 +73,10 @@ def implement(game: Game, a: Agreement, party: str, levels: dict[str, float]) ->
     if not due:
         return
     if game.rng.random() < breach_chance(game, a, party):
-        a.hidden_breaches.setdefault(party, set()).update(c.instrument for c in due if c.after < c.before)
+        owed = {c.instrument for c in due if hostile(game, c.instrument) * (c.after - c.before) < 0}  # concessions owed
+        a.hidden_breaches.setdefault(party, set()).update(owed)
+        for name in owed:
+            a.breached_round.setdefault(name, state.round)
         state.counts.violations[party] += 1
         state.log.append(StepWithheld(state.round, party, a.name, due, a.other(party)))
         return
@@ -89,11 +92,32 @@ def breach_chance(game: Game, a: Agreement, party: str) -> float:
     return game.config.dynamics.violation_rate * game.governments[party].readiness * (1.0 - trust)
 
 
+def hostile(game: Game, instrument: str) -> int:
+    """+1 where raising the instrument is the hostile move, -1 where lowering it is (purchases)."""
+    return hostile_sign(game.config.instrument(instrument).kind)
+
+
+def beyond(game: Game, a: Agreement, instrument: str) -> bool:
+    """Is the instrument past its commitment, in the hostile direction?"""
+    level = game.state.levels[game.index.inst_index[instrument]]
+    return hostile(game, instrument) * (level - a.committed[instrument]) > 0
+
+
+def visible_yet(game: Game, a: Agreement, instrument: str) -> bool:
+    """A shortfall in purchases shows only once the trade data are out, `verification_lag` rounds later."""
+    if game.config.instrument(instrument).kind not in CONCESSIONS:
+        return True
+    return game.state.round - a.breached_round.get(instrument, game.state.round) >= game.config.dynamics.verification_lag
+
+
 def detect(game: Game, a: Agreement, party: str) -> None:
-    """The other side may notice a hidden breach that is still in place."""
+    """The other side may notice a hidden breach that is still in place (and already visible in the data)."""
     state, index = game.state, game.index
-    hidden = [i for i in a.hidden_breaches.get(party, set()) if state.levels[index.inst_index[i]] > a.committed[i]]
+    hidden = [i for i in a.hidden_breaches.get(party, set()) if beyond(game, a, i)]
+    for mended in a.hidden_breaches.get(party, set()) - set(hidden):
+        a.breached_round.pop(mended, None)
     a.hidden_breaches[party] = set(hidden)
+    hidden = [i for i in hidden if visible_yet(game, a, i)]
     if not hidden:
         return
     if game.rng.random() < game.config.dynamics.detection:
@@ -104,21 +128,25 @@ def detect(game: Game, a: Agreement, party: str) -> None:
 
 
 def maybe_violate(game: Game, a: Agreement, party: str) -> None:
-    """A side may quietly push one of its committed instruments back up (drawn from traits)."""
+    """A side may quietly move one of its committed instruments a step the hostile way (drawn from traits):
+    a control or tariff back up, purchases down."""
     state, index = game.state, game.index
     other = a.other(party)
     if game.rng.random() >= breach_chance(game, a, party):
         return
     idx = game.values.pair_instruments(party, other)
     names = [index.inst_names[k] for k in idx]
+    now = state.levels[idx]
+    signs = np.array([hostile(game, n) for n in names])
+    room = np.where(signs > 0, index.hi[idx] - now, now - index.lo[idx])
     options = [j for j, name in enumerate(names) if name in a.committed and game.config.instrument(name).imposer == party
-               and state.levels[idx[j]] < index.hi[idx[j]]]
+               and room[j] > 0]
     if not options:
         return
-    now = state.levels[idx]
     trials = np.repeat(now[None, :], len(options), axis=0)
     for row, j in enumerate(options):
-        trials[row, j] = min(index.hi[idx[j]], now[j] + game.config.instruments[idx[j]].step)
+        step = game.config.instruments[idx[j]].step
+        trials[row, j] = min(index.hi[idx[j]], max(index.lo[idx[j]], now[j] + signs[j] * step))
     side = game.values.side(party, other)
     value = game.values.values(party, other, np.vstack([now[None, :], trials])).governments[:, side]
     gain = value[1:] - value[0]
@@ -129,6 +157,7 @@ def maybe_violate(game: Game, a: Agreement, party: str) -> None:
     old = float(state.levels[k])
     state.levels[k] = trials[best, options[best]]
     a.hidden_breaches.setdefault(party, set()).add(name)
+    a.breached_round.setdefault(name, state.round)  # the data show the shortfall from when it began
     state.counts.violations[party] += 1
     state.log.append(QuietBreach(state.round, party, a.name, Change(name, old, float(state.levels[k])), other))
 
