@@ -163,16 +163,19 @@ def test_the_us_brief_of_the_default_scenario_says_what_it_promises(default_brie
     other_side = text.split("## What the other side has said in public", 1)[1].split("## Questions", 1)[0]
     assert "President Donald Trump" not in other_side and "Bessent" not in other_side
     # the leader's red line, and the questions name instruments and people
-    veto = "President Donald Trump vetoes any that puts** the China mineral export controls on US at level 3 (sweeping)"
-    assert veto in text
+    # since China can offer purchases, no single level is refused outright: $100bn a year can buy off even
+    # sweeping mineral controls (the red-line form itself is tested on the grid below)
+    assert "No level of any one instrument is refused whatever else a package gives: for President Donald Trump" in text
+    assert "vetoes any that puts" not in text
     asked = " ".join(questions(text))
     assert "Geneva truce ends on 12 Aug 2025" in asked and "Lutnick" in asked
     assert "US chip export controls on China" in asked and "China mineral export controls on US" in asked
 
 
-def test_the_leaders_red_line_holds_in_the_model(default_briefs):
-    """Checked without the brief's code: no package with minerals at 3 beats no deal for Trump; one at 2 does."""
-    scenario, _ = default_briefs
+def test_the_red_lines_hold_in_the_model(default_briefs):
+    """Checked without the brief's code: no package with minerals at 3 beats no deal for Lutnick, one at 2 does;
+    Trump has no such line: every level of every instrument is in some package he prefers to no deal."""
+    scenario, out = default_briefs
     b = Briefing(scenario)
     m = b.model
     idx = m.values.pair_instruments("US", "China")
@@ -180,12 +183,20 @@ def test_the_leaders_red_line_holds_in_the_model(default_briefs):
     rows = np.array(np.meshgrid(*grids, indexing="ij")).reshape(len(idx), -1).T
     packages = np.repeat(m.levels[None, :], len(rows), axis=0)
     packages[:, idx] = rows
-    trump = next(k for k, o in enumerate(scenario.officials) if o.name == "Trump")
-    utility = m.values.package_utilities(packages)[0][:, trump]
-    no_deal = m.values.package_utilities(m.values.no_deal_levels("US", "China")[None, :])[0][0, trump]
+    utilities = m.values.package_utilities(packages)[0]
+    no_deals = m.values.package_utilities(m.values.no_deal_levels("US", "China")[None, :])[0][0]
+    official = {o.name: k for k, o in enumerate(scenario.officials)}
+
+    lutnick = utilities[:, official["Lutnick"]] > no_deals[official["Lutnick"]]
     minerals = packages[:, m.inst_index["cn_minerals_us"]]
-    assert (utility[minerals == 3] <= no_deal).all()
-    assert (utility[minerals == 2] > no_deal).any()
+    assert not lutnick[minerals == 3].any() and lutnick[minerals == 2].any()
+    assert "you vote against any that puts** the China mineral export controls on US at level 3" in (
+        out / "US-Lutnick.md").read_text()
+
+    trump = utilities[:, official["Trump"]] > no_deals[official["Trump"]]
+    for k, grid in zip(idx, grids):
+        assert all(trump[packages[:, k] == x].any() for x in grid), m.inst_names[k]
+    assert "No level of any one instrument is refused" in (out / "US.md").read_text()
 
 
 def test_the_votes_behind_the_red_lines_agree_with_the_models_ratification(default_briefs):
@@ -214,9 +225,9 @@ def test_red_lines_found_by_search_match_those_found_by_counting(default_scenari
     monkeypatch.setattr(briefs, "MAX_PACKAGES", 0)
     for seat in seats(default_scenario):
         searched = brief(default_scenario, seat.id)
-        assert "- The grid holds 14,336 packages between you and" in searched
+        assert "- The grid holds 43,008 packages between you and" in searched
         assert red_lines(searched) == red_lines(counted[seat.id]), seat.id
-    assert any("vetoes any that puts" in text for text in counted.values())
+    assert any("vote against any that puts" in text for text in counted.values())
 
 
 def test_an_officials_brief_speaks_to_that_official(default_briefs):

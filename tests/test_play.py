@@ -90,7 +90,7 @@ class Typist:
 
 # A US seat that offers a package in round 1, accepts China's counter, and cuts its tariff in round 2.
 DEAL = dict(defaults={"act": "", "respond": "r", "propose": "n"}, propose=["p"], level=["20", "0", "0", "="],
-            duration=[""], send=["y"], respond=["a"], act=["", "lower visas"])
+            duration=[""], send=["y"], respond=["a"], act=["", "lower tariff"])
 # A US seat that never deals and raises its tariff on China every round.
 HAWK = dict(defaults={"respond": "r", "propose": "n", "inject": ""}, act=["raise tariff", ""] * 5)
 
@@ -123,22 +123,22 @@ def test_a_full_short_game_with_one_human_seat(tmp_path):
     # the state table, the seat's utility and no-deal value, trust, the agreement in force, the news
     for shown in ("US tariff on China *", "China mineral export controls on US", "level 2 (broad)",
                   "In force: the Geneva truce with China, until round 10 (7 Aug 2025)",
-                  "Worth to you at today's levels 0.744; if talks with China fail (no deal) 0.716",
+                  "Worth to you at today's levels 0.707; if talks with China fail (no deal) 0.682",
                   "Your trust in China: 0.47", "What others did to you: China made a gesture of goodwill"):
         assert shown in screen, shown
     # what its own offer and China's counter are worth to it; China's values stay private
-    assert "worth to you 0.881 (no deal 0.716)\n" in screen
+    assert "worth to you 0.837 (no deal 0.682)\n" in screen
     assert "China counters, for 13 rounds (91 days; * marks a change)" in screen
-    assert "worth to you 0.809 (no deal 0.716)\n" in screen
-    assert "to China 0.672" not in screen and "0.606" not in screen and "0.933" not in screen
+    assert "worth to you 0.832 (no deal 0.682)\n" in screen
+    assert "to China 0.694" not in screen and "0.647" not in screen and "0.920" not in screen
     # what it chose is what happened
     story = end.result.story()
     assert ("US offers: US tariff on China 30% -> 20%; China tariff on US 10% -> 0%; China mineral export controls "
             "on US level 2 (broad) -> level 0 (none), for 13 rounds") in story
     assert "- US accepts." in story and "Agreement signed between China and US" in story
-    assert "US lowers its visa restrictions on China level 1 (targeted) -> level 0 (none) (the players' decision)." in story
+    assert "US lowers its tariff on China 30% -> 20% (the players' decision)." in story
     table = rows(end.folder)
-    assert [float(r["level_us_visas_cn"]) for r in table] == [2.0, 1.0, 0.0, 0.0]
+    assert [float(r["level_us_tariff_cn"]) for r in table] == [30.0, 30.0, 20.0, 20.0]
     # a normal run folder: the debrief reads it, and its manifest names the human seat
     folder = read_run(end.folder)
     assert folder.manifest["strategies"]["US"] == "human" and folder.manifest["session"]["seats"] == ["US"]
@@ -460,5 +460,5 @@ def test_open_information_shows_the_other_sides_values(tmp_path):
     end = game.start(DEFAULT, ["US"], seed=1, rounds=3, out=tmp_path, ask=p.ask, say=p.say, plot=False,
                      open_information=True)
     assert not end.paused
-    assert "worth to you 0.881 (no deal 0.716); to China 0.672 (no deal 0.606)" in p.text
-    assert "To China: 0.666 today, 0.606 with no deal." in p.text
+    assert "worth to you 0.837 (no deal 0.682); to China 0.694 (no deal 0.647)" in p.text
+    assert "To China: 0.695 today, 0.647 with no deal." in p.text
