@@ -29,11 +29,11 @@ class Silent(Strategy):
         return Response.reject()
 
 
-def truce(data, **extra):
-    """A truce at 10%/10% that snaps back to 50%/50% after round 3, no talks."""
+def truce(data, talks=(), **extra):
+    """A truce at 10%/10% that snaps back to 50%/50% after round 3; no talks unless given."""
     for inst in data["instruments"]:
         inst["initial"] = 10
-    data["talks"] = []
+    data["talks"] = list(talks)
     agreement = {
         "name": "truce",
         "parties": ["A", "B"],
@@ -301,3 +301,34 @@ def test_a_finished_model_is_freed(tiny):
     del m
     gc.collect()
     assert ref() is None
+
+
+def test_a_quiet_breach_leaks_neither_into_markets_nor_into_the_next_offer(tiny_data):
+    """What the story calls unseen stays unseen: stress and the offer's wording use the levels everyone can see (item 11)."""
+    data = tiny_data
+    data["officials"][0]["traits"] = {"hawkishness": 1.0, "patience": 0.0, "trust": 0.0}
+    data["officials"][1]["traits"] = {"hawkishness": 0.0, "patience": 0.0, "trust": 0.5}
+    data["dynamics"].update(violation_rate=1.0, detection=0.0)
+    data["economy"]["stress"].update(jump=0.5, speed=0.0)  # stress moves only by surprises
+    s = truce(data, expires_round=9)
+    quiet = TradeTalksModel(s, seed=0, strategies={"A": Silent(), "B": Silent()})
+    quiet.step()
+    assert quiet.levels[0] == 20 and any(e.kind is LogKind.VIOLATION for e in quiet.log)  # A broke it, unseen
+    assert quiet.economy.stress == pytest.approx(0.2)  # no surprise for markets: they saw nothing move
+
+    class Offers(Strategy):
+        name = "offers"
+
+        def propose(self, view, counterpart, rng):
+            return view.offer(counterpart, np.array([10.0, 10.0]), 5)
+
+        def respond(self, view, offer, rng):
+            return Response.reject()
+
+    talks = [{"between": ["A", "B"], "first_proposer": "A"}]
+    s = truce(data, talks, expires_round=9, interim=True)  # talks go on during the truce
+    m = TradeTalksModel(s, seed=0, strategies={"A": Offers(), "B": Silent()})
+    m.step()
+    offer = next(e for e in m.log if e.kind is LogKind.OFFER)
+    assert m.levels[0] == 20  # the breach happened before the offer
+    assert "A tariff on B 20%" not in sentence(offer, m.config)  # the offer's text does not give it away

@@ -339,3 +339,20 @@ def test_new_format_fields_are_checked(tiny_data):
         broken["information"][field] = value
         with pytest.raises(ScenarioError, match=rf"information.{field}"):
             parse_scenario(broken, "tiny")
+
+
+def test_government_names_that_would_share_a_column_are_refused(tiny_data):
+    """Governments X, X_Y, Y_Z, Z: the pairs X-Y_Z and X_Y-Z would both write trust_X_Y_Z (issue 14, item 1)."""
+    data = copy.deepcopy(tiny_data)
+    for name in ("X", "X_Y", "Y_Z", "Z"):
+        data["governments"].append({"name": name, "strategy": {"name": "tit_for_tat"}})
+        data["officials"].append({"name": f"{name}_leader", "government": name, "role": "leader", "influence": 1.0,
+                                  "traits": {"hawkishness": 0.5, "patience": 0.5, "trust": 0.5},
+                                  "indicators": {"trade_balance": 1.0}})
+    with pytest.raises(ScenarioError, match=r"governments: the pairs .* would both write the columns \*_X_Y_Z"):
+        parse_scenario(data, "tiny")
+    fine = copy.deepcopy(tiny_data)
+    fine["governments"].append({"name": "South_Korea", "strategy": {"name": "tit_for_tat"}})  # underscores alone are fine
+    fine["officials"].append({"name": "Lee", "government": "South_Korea", "role": "leader", "influence": 1.0,
+                              "traits": {"hawkishness": 0.5, "patience": 0.5, "trust": 0.5}, "indicators": {"trade_balance": 1.0}})
+    parse_scenario(fine, "tiny")

@@ -204,15 +204,20 @@ class Economy:
         p = self.p
         return scores(p, trade_of(p, self.flows), exposure_from(p, 1.0 - self.supply), self.stress, levels)
 
-    def step(self, before: np.ndarray, after: np.ndarray, disputes: float) -> None:
-        """Advance one round: flows and supply move toward their long-run level, stress toward the implied stress."""
+    def step(self, before: np.ndarray, after: np.ndarray, disputes: float,
+             seen: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Advance one round: flows and supply move toward their long-run level, stress toward the implied stress.
+
+        Markets react to the levels they can see (`seen`: before and after, default the levels themselves).
+        """
         p = self.p
         self.flows = self.flows + p.speed * (long_run_flows(p, after) - self.flows)
         target = 1.0 - p.per_level * after
         rate = np.where(target < self.supply, p.fall, p.recovery)
         self.supply = self.supply + rate * (target - self.supply)
-        escalation = float(np.maximum((after - before) / p.span * p.coercive, 0.0).sum())
-        implied = float(implied_stress(p, after, disputes))
+        seen_before, seen_after = (before, after) if seen is None else seen
+        escalation = float(np.maximum((seen_after - seen_before) / p.span * p.coercive, 0.0).sum())
+        implied = float(implied_stress(p, seen_after, disputes))
         stress = self.stress + p.stress_speed * (implied - self.stress) + p.stress_jump * escalation
         self.stress = min(1.0, max(0.0, stress))
 

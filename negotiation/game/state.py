@@ -127,6 +127,7 @@ class GameState:
     log: list[Record] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)  # the per-round table
     round_start: np.ndarray | None = None  # the levels as the round began
+    round_start_public: np.ndarray | None = None  # ... as everyone could see them
     disputes: dict[frozenset, float] = field(default_factory=dict)  # each pair's open dispute, 0 settled .. 1
     epoch: int = 0  # counts how often disputes were measured: what depends on them knows when to recompute
     beliefs: dict[tuple[str, str], Beliefs] = field(default_factory=dict)  # (g, h): what g believes of h
@@ -141,6 +142,16 @@ class GameState:
             talks.open = True
             talks.broken_until = None
             talks.begin_episode(self.round)
+
+    def public_levels(self, index: Index) -> np.ndarray:
+        """The levels as everyone can see them: a quiet breach not yet detected shows as the level committed."""
+        out = self.levels.copy()
+        for agreement in self.agreements:
+            if agreement.in_force:
+                for names in agreement.hidden_breaches.values():
+                    for name in names:
+                        out[index.inst_index[name]] = agreement.committed[name]
+        return out
 
     def agreement_between(self, a: str, b: str) -> Agreement | None:
         pair = {a, b}

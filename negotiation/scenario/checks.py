@@ -85,6 +85,22 @@ def _unique(c: Checks, items: Iterable[tuple[str, BaseModel]], key: str) -> None
         seen.add(name)
 
 
+def column_names(c: Checks) -> None:
+    """Outputs name pair columns `<A>_<B>` (trust_US_China, flow_China_US): no two pairs may give one name."""
+    seen: dict[str, tuple[str, str]] = {}
+    for a in c.govs:
+        for b in c.govs:
+            if a == b:
+                continue
+            joined = f"{a}_{b}"
+            if joined in seen and seen[joined] != (a, b):
+                x, y = seen[joined]
+                c.add("governments", f"the pairs {x}-{y} and {a}-{b} would both write the columns *_{joined}: rename a "
+                      "government so that no name joined with '_' to another reads like a different pair")
+                return
+            seen[joined] = (a, b)
+
+
 def declared_kinds(c: Checks) -> None:
     """A scenario declares only kinds that do not ship."""
     for i, k in enumerate(c.s.kinds):
@@ -293,7 +309,8 @@ def _models(obj: BaseModel, path: str) -> Iterable[tuple[str, BaseModel]]:
 
 
 CHECKS: tuple[Callable[[Checks], None], ...] = (
-    unique_names, declared_kinds, governments, instruments, officials, agreements, talks, events, economy, packages, basis,
+    unique_names, column_names, declared_kinds, governments, instruments, officials, agreements, talks, events,
+    economy, packages, basis,
 )
 
 

@@ -8,4 +8,7 @@ from negotiation.game.protocol import Game
 
 def update(game: Game) -> None:
     disputes.measure(game)  # after this round's deals and breakdowns
-    game.economy.step(game.state.round_start, game.state.levels, sum(game.state.disputes.values()))
+    state = game.state
+    # Trade moves with the levels as they are; markets with the levels as they can see them (a quiet breach is unseen).
+    game.economy.step(state.round_start, state.levels, sum(state.disputes.values()),
+                      seen=(state.round_start_public, state.public_levels(game.index)))

@@ -10,5 +10,6 @@ def begin_round(game: Game) -> None:
     state = game.state
     state.round += 1
     state.round_start = state.levels.copy()
+    state.round_start_public = state.public_levels(game.index)
     state.news, state.pending = state.pending, []
     disputes.measure(game)

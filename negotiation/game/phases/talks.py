@@ -153,8 +153,8 @@ def maybe_break_off(game: Game, talks: Talks) -> None:
 
 
 def changes(game: Game, terms: tuple[tuple[str, float], ...]) -> tuple[Change, ...]:
-    """The levels a package would move, from where they stand now."""
-    levels, index = game.state.levels, game.index.inst_index
+    """The levels a package would move, from where everyone sees them now (an unseen breach stays unseen)."""
+    levels, index = game.state.public_levels(game.index), game.index.inst_index
     return tuple(Change(name, float(levels[index[name]]), level) for name, level in terms if levels[index[name]] != level)
 
 
