@@ -8,7 +8,8 @@ from typing import ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from negotiation.strategies import retaliation, threats
+import negotiation.strategies.retaliation as retaliation
+import negotiation.strategies.threats as threats
 from negotiation.strategies.moves import Action, Observation, Offer, Response, ResponseKind, Threat, ThreatDecision
 from negotiation.strategies.view import View
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from negotiation.strategies import threats
+import negotiation.strategies.threats as threats
 from negotiation.strategies.moves import Action, Offer, Response, ResponseKind, Threat, ThreatDecision
 from negotiation.strategies.base import Moves, Strategy, StrategyParams, best_value, offer_at, register
 

@@ -137,6 +137,8 @@ NEWS = {
     ObservationKind.AGREEMENT: "{actor} signed an agreement with you",
     ObservationKind.GOODWILL: "{actor} made a gesture of goodwill (a leaders' call)",
     ObservationKind.SNAP_BACK: "{inst} snapped back to {level}: the agreement expired",
+    ObservationKind.THREAT: "{actor} threatens to raise {inst} (now {level}) unless its condition is met",
+    ObservationKind.THREAT_CARRIED_OUT: "{actor} carried out its threat: {inst} is now {level}",
 }
 
 
