@@ -301,3 +301,27 @@ def test_threat_sentences_hide_the_targets_credibility_from_the_threatener(tiny_
     assert told.startswith("A threatens B: unless A and B reach an agreement by round 2")
     assert "credibility" in told and "credibility" not in sentence(made, s, viewer="A")
     assert "Walking it back would cost A 0.100" in sentence(made, s, viewer="A")
+
+
+# ----------------------------------------------------------------------------- the default threat moves
+
+
+def hard_liner_threatening(tiny_data, audience_cost):
+    tiny_data["events"] = [{"name": "call", "kind": "leaders_call", "round": 1, "between": ["A", "B"], "trust": 0.1}]
+    s = scenario(tiny_data, a={"threats": {"propensity": 1.0, "audience_cost": audience_cost, "max_steps": 2}}, talks=True)
+    m = TradeTalksModel(s, seed=0, rounds=4, strategies={"A": make_strategy("hard_line", {"pressure": False}),
+                                                       "B": make_strategy("tit_for_tat", {})})
+    m.run()
+    return of(m.log, ThreatMade)
+
+
+def test_a_hard_liner_threatens_after_failed_talks_but_not_right_after_a_leaders_call(tiny_data):
+    made = hard_liner_threatening(tiny_data, audience_cost=1.0)
+    assert made and made[0].round == 2  # round 1's talks fail too, but the call was that round's news
+    # the most hurtful credible measure: the largest raise allowed (two steps), unless B and A agree
+    assert (made[0].change.before, made[0].change.after, made[0].condition) == (50.0, 70.0, ThreatCondition.AGREEMENT)
+
+
+def test_no_threat_is_made_that_would_not_be_carried_out(tiny_data):
+    """Alice's ideal tariff is 20%: raising hers costs A, so without an audience cost no raise is credible."""
+    assert hard_liner_threatening(tiny_data, audience_cost=0.0) == []

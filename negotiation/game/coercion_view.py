@@ -50,7 +50,12 @@ class CoercionView:
         for r, change in enumerate(changes):
             for name, level in change.items():
                 rows[r, names.index(name)] = level
-        return self._game.values.what_if(self.name, counterpart, rows)
+        v = self._game.values
+        mine = v.values(self.name, counterpart, rows, deal=False).governments[:, v.side(self.name, counterpart)]
+        beliefs = self._game.state.beliefs.get((self.name, counterpart))
+        if beliefs is None:
+            return mine, np.full(len(rows), np.nan)
+        return mine, beliefs.expected(v.hypotheses(self.name, counterpart, rows, deal=False)[1])
 
     def threat(self, counterpart: str, instrument: str, level: float, condition: ThreatCondition,
                condition_instrument: str | None = None, condition_level: float | None = None) -> Threat:

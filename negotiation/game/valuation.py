@@ -149,7 +149,7 @@ class Valuation:
         idx = self.pair_instruments(g, h)
 
         def compute() -> PairValues:
-            rows, weights = self.no_deal_lottery(g, h, self.no_deal_levels(g, h)[idx])
+            rows, weights = no_deal_lottery(self, g, h, self.no_deal_levels(g, h)[idx])
             v = self.values(g, h, rows, deal=False)
             if weights is None:
                 return v
@@ -186,24 +186,6 @@ class Valuation:
         influence = self.prefs.influence[team.index, list(team.members)]
         return chance(gains, influence, team.leader, team.threshold, self.noise)
 
-    # -- coercion (issue 11): threats in no deal, and what a measure would do -----------------
-
-    def no_deal_lottery(self, g: str, h: str, row: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """No deal's rows of the pair's levels (R, m) and their chances; (row[None], None) with no threat pending."""
-        pending = self.state.pending_threats(g, h)
-        if not pending:
-            return row[None, :], None
-        names = [self.index.inst_names[k] for k in self.pair_instruments(g, h)]
-        return lottery(pending, names, row)
-
-    def what_if(self, g: str, h: str, pair_levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """g's true utility, and its belief of h's, of the pair at `pair_levels` (K, m) with no deal: (K,), (K,)."""
-        mine = self.values(g, h, pair_levels, deal=False).governments[:, self.side(g, h)]
-        beliefs = self.state.beliefs.get((g, h))
-        if beliefs is None:
-            return mine, np.full(len(pair_levels), np.nan)
-        return mine, beliefs.expected(self.hypotheses(g, h, pair_levels, deal=False)[1])
-
     # -- beliefs ----------------------------------------------------------------------------
 
     def hypotheses(self, g: str, h: str, pair_levels: np.ndarray, deal: bool = True,
@@ -230,7 +212,7 @@ class Valuation:
         idx = self.pair_instruments(g, h)
 
         def compute() -> tuple[np.ndarray, np.ndarray]:
-            rows, weights = self.no_deal_lottery(g, h, self.no_deal_levels(h, g)[idx])
+            rows, weights = no_deal_lottery(self, g, h, self.no_deal_levels(h, g)[idx])
             off, gov = self.hypotheses(g, h, rows, deal=False)
             if weights is None:
                 return off[0], gov[0]
@@ -310,3 +292,15 @@ def full_utilities(prefs: Preferences, econ: Economy, curvature: np.ndarray, lev
     lev = leverage_lost(p, levels)[..., prefs.gov_of]
     off = 1.0 - dist - shortfall - prefs.leverage * lev
     return off, off @ prefs.influence.T
+
+
+# -- coercion (issue 11): threats in no deal ----------------------------------------------------
+
+
+def no_deal_lottery(v: Valuation, g: str, h: str, row: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """No deal's rows of the pair's levels (R, m) and their chances; (row[None], None) with no threat pending."""
+    pending = v.state.pending_threats(g, h)
+    if not pending:
+        return row[None, :], None
+    names = [v.index.inst_names[k] for k in v.pair_instruments(g, h)]
+    return lottery(pending, names, row)

@@ -1,8 +1,9 @@
 """Threats as a strategy makes them: when to announce one, what to threaten, whether to carry it out, and
 whether to give in to one. Shared moves that every strategy uses unless it says otherwise.
 
-- **When**: talks just failed, or the counterpart just committed a hostile act, and then with chance
-  `propensity` x an eagerness (by default the officials' readiness, so hawkish governments threaten more).
+- **When**: the counterpart just committed a hostile act, or talks just failed (unless the counterpart
+  has just made a friendly move, such as a leaders' call), and then with chance `propensity` x an
+  eagerness (by default the officials' readiness, so hawkish governments threaten more).
 - **What** (Schelling 1966, "Arms and Influence": compellence needs a threat that hurts the other side
   and that one would carry out): among raises of our own instruments on the counterpart (up to
   `max_steps`, none committed under an agreement with it), the one we believe hurts it most among those
@@ -37,6 +38,12 @@ def provocation(view: View, counterpart: str) -> Observation | None:
     """The counterpart's latest hostile act against us in this round's news, if any."""
     hostile = [o for o in view.news() if o.actor == counterpart and o.kind.hostile]
     return hostile[-1] if hostile else None
+
+
+def goodwill(view: View, counterpart: str) -> bool:
+    """Did the counterpart just make a friendly move toward us (a leaders' call, a de-escalation, an agreement)?
+    Failed talks right after one are no occasion for a threat."""
+    return any(o.actor == counterpart and o.kind.friendly for o in view.news())
 
 
 def candidates(view: View, counterpart: str) -> list[dict[str, float]]:
@@ -93,7 +100,7 @@ def make_threat(view: View, counterpart: str, rng: np.random.Generator, eagernes
     if agreement is not None and agreement.signed_round == view.round:
         return None  # just settled
     act = provocation(view, counterpart)
-    if act is None and not (on_failed_talks and view.talks_failed(counterpart)):
+    if act is None and not (on_failed_talks and view.talks_failed(counterpart) and not goodwill(view, counterpart)):
         return None
     if rng.random() >= policy.propensity * eagerness:
         return None
