@@ -23,7 +23,7 @@ from negotiation.game.records import (
     TalksBrokeOff,
     TalksResumed,
 )
-from negotiation.scenario import load_scenario, parse_scenario
+from negotiation.scenario import CoercionSpec, load_scenario, parse_scenario
 from negotiation.story import sentence
 from negotiation.strategies import Strategy
 from negotiation.strategies.moves import Offer, Response
@@ -163,14 +163,16 @@ def test_a_belief_update_after_one_offer_is_bayes_rule(tiny_data):
 
 
 def test_variety_across_seeds_comes_from_beliefs_and_home_politics(default_scenario):
-    """With no violations, seeds still differ through beliefs and ratification; with both removed, they do not."""
+    """With no violations, seeds still differ through beliefs, ratification and threats; with all removed, they do not."""
     honest = default_scenario.model_copy(update={"dynamics": default_scenario.dynamics.model_copy(update={"violation_rate": 0.0})})
     logs = {tuple(run_log(honest, seed)) for seed in range(6)}
     assert len(logs) > 1
     known = honest.model_copy(update={
         "information": honest.information.model_copy(update={
             "types": 1, "salience_noise": 0.0, "ideal_noise": 0.0, "influence_noise": 0.0, "ratification_noise": 0.0}),
-        "dynamics": honest.dynamics.model_copy(update={"violation_rate": 0.0, "breakdown": 0.0})})
+        "dynamics": honest.dynamics.model_copy(update={"violation_rate": 0.0, "breakdown": 0.0}),
+        # threats (issue 11) are a further source of variety: whether to threaten, carry out or walk back
+        "governments": tuple(g.model_copy(update={"coercion": CoercionSpec()}) for g in honest.governments)})
     assert len({tuple(run_log(known, seed)) for seed in range(3)}) == 1
 
 

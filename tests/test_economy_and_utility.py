@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -173,8 +175,19 @@ def test_a_package_is_valued_pair_locally_exactly_as_the_whole_state(default_sce
     for side in (0, 1):
         assert pair.officials[side] == pytest.approx(off[:, problem.sides[side].officials])
         assert pair.governments[:, side] == pytest.approx(gov[:, problem.sides[side].gov])
-    no_deal = v.package_utilities(v.no_deal_levels("US", "China")[None, :], ("US", "China"), deal=False)[1]
-    assert v.reservation("US", "China") == pytest.approx(no_deal[0, m.gov_index["US"]])
+    # No deal is a lottery over the pair's pending threats (issue 11), each carried out with its credibility.
+    expected = 0.0
+    pending = m.state.pending_threats("US", "China")
+    for carried in itertools.product((False, True), repeat=len(pending)):
+        levels = v.no_deal_levels("US", "China")
+        chance = 1.0
+        for ts, yes in zip(pending, carried):
+            k = m.inst_index[ts.threat.instrument]
+            levels[k] = max(levels[k], ts.threat.level) if yes else levels[k]
+            chance *= ts.credibility if yes else 1 - ts.credibility
+        no_deal = v.package_utilities(levels[None, :], ("US", "China"), deal=False)[1]
+        expected += chance * no_deal[0, m.gov_index["US"]]
+    assert v.reservation("US", "China") == pytest.approx(expected)
 
 
 def test_a_deal_calms_markets_so_officials_who_weigh_them_prefer_it(default_scenario):

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import ClassVar
 
 from negotiation.scenario import EventKind
+from negotiation.strategies.moves import ThreatCondition
 
 
 class LogKind(str, Enum):
@@ -26,6 +27,7 @@ class LogKind(str, Enum):
     ACTION = "action"
     TALKS = "talks"  # talks break off or resume
     NOTE = "note"
+    THREAT = "threat"  # a threat announced, lifted, carried out or walked back (issue 11)
 
 
 @dataclass(frozen=True)
@@ -347,8 +349,97 @@ class Acted(Record):
     change: Change
     escalate: bool
     reason: str
+    answers: str | None = None  # the kind of hostile act a retaliation answers (issue 11)
 
     @property
     def data(self) -> dict:
-        return {"instrument": self.change.instrument, "from": self.change.before, "to": self.change.after,
-                "kind": "escalate" if self.escalate else "de-escalate"}
+        out = {"instrument": self.change.instrument, "from": self.change.before, "to": self.change.after,
+               "kind": "escalate" if self.escalate else "de-escalate"}
+        if self.answers is not None:
+            out["answers"] = self.answers
+        return out
+
+
+# -- coercion (issue 11): threats ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThreatEntry(Record):
+    """A threat by the actor against `target`; a private one (publicity 0) is known to the pair alone."""
+
+    kind: ClassVar[LogKind] = LogKind.THREAT
+    target: str
+    publicity: float
+
+    def visible_to(self, government: str) -> bool:
+        return self.publicity > 0 or government in (self.actor, self.target)
+
+
+@dataclass(frozen=True)
+class ThreatMade(ThreatEntry):
+    """The actor announced a dated measure (`change`, due `due_round`) unless its condition is met.
+
+    `credibility` is the target's belief that it will be carried out (private to the target);
+    `audience_cost` what walking it back would cost the actor; `record` its (carried out, walked back).
+    """
+
+    change: Change
+    due_round: int
+    condition: ThreatCondition
+    condition_change: Change | None  # LOWER: the target's instrument, from its level now to the level asked
+    credibility: float
+    audience_cost: float
+    record: tuple[int, int]
+
+    @property
+    def data(self) -> dict:
+        out = {"target": self.target, "instrument": self.change.instrument, "from": self.change.before,
+               "to": self.change.after, "due_round": self.due_round, "condition": self.condition.value,
+               "publicity": self.publicity, "credibility": self.credibility, "audience_cost": self.audience_cost,
+               "record": list(self.record)}
+        if self.condition_change is not None:
+            out["condition_instrument"] = self.condition_change.instrument
+            out["condition_level"] = self.condition_change.after
+        return out
+
+
+@dataclass(frozen=True)
+class ThreatLifted(ThreatEntry):
+    """The actor's threat is lifted: its condition was met (`by_agreement`: an agreement settled it)."""
+
+    instrument: str
+    by_agreement: bool
+
+    @property
+    def data(self) -> dict:
+        return {"target": self.target, "instrument": self.instrument, "outcome": "lifted",
+                "by_agreement": self.by_agreement}
+
+
+@dataclass(frozen=True)
+class ThreatCarriedOut(ThreatEntry):
+    """The actor carried out its threat: `change` is the escalation."""
+
+    change: Change
+    record: tuple[int, int]
+
+    @property
+    def data(self) -> dict:
+        return {"target": self.target, "instrument": self.change.instrument, "from": self.change.before,
+                "to": self.change.after, "outcome": "carried out", "record": list(self.record)}
+
+
+@dataclass(frozen=True)
+class ThreatWalkedBack(ThreatEntry):
+    """The actor walked its threat back: its leader pays `audience_cost` (the government's utility lost for good)."""
+
+    instrument: str
+    level: float
+    audience_cost: float
+    leader: str
+    record: tuple[int, int]
+
+    @property
+    def data(self) -> dict:
+        return {"target": self.target, "instrument": self.instrument, "outcome": "walked back",
+                "audience_cost": self.audience_cost, "record": list(self.record)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,6 +11,7 @@ from negotiation.game.agreements import Agreement
 from negotiation.game.beliefs import Beliefs
 from negotiation.game.packages import grid
 from negotiation.game.records import Record
+from negotiation.game.threats import ThreatRecord, ThreatState
 from negotiation.scenario import Scenario
 from negotiation.strategies.moves import Observation, Offer
 
@@ -96,20 +98,24 @@ class Talks:
 
 @dataclass
 class Counts:
-    """Per-government tallies of a run: unilateral moves, violations committed and violations detected."""
+    """Per-government tallies of a run: unilateral moves, violations committed and detected, and threats."""
 
     escalations: dict[str, int]
     de_escalations: dict[str, int]
     violations: dict[str, int]
     detected: dict[str, int]
+    # -- coercion (issue 11): threats made, and how they ended
+    threats_made: dict[str, int] = field(default_factory=dict)
+    threats_carried_out: dict[str, int] = field(default_factory=dict)
+    threats_walked_back: dict[str, int] = field(default_factory=dict)
+    threats_lifted: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def zero(cls, governments: list[str]) -> Counts:
-        return cls(*(dict.fromkeys(governments, 0) for _ in range(4)))
+        return cls(*(dict.fromkeys(governments, 0) for _ in dataclasses.fields(cls)))
 
     def items(self) -> list[tuple[str, dict[str, int]]]:
-        return [("escalations", self.escalations), ("de_escalations", self.de_escalations),
-                ("violations", self.violations), ("detected", self.detected)]
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
 
 
 @dataclass
@@ -131,6 +137,15 @@ class GameState:
     disputes: dict[frozenset, float] = field(default_factory=dict)  # each pair's open dispute, 0 settled .. 1
     epoch: int = 0  # counts how often disputes were measured: what depends on them knows when to recompute
     beliefs: dict[tuple[str, str], Beliefs] = field(default_factory=dict)  # (g, h): what g believes of h
+    # -- coercion (issue 11): threats announced (pending and done), each government's record, audience costs
+    threats: list[ThreatState] = field(default_factory=list)
+    threat_records: dict[str, ThreatRecord] = field(default_factory=dict)
+    audience_costs: dict[int, float] = field(default_factory=dict)  # official index -> utility lost for good
+    threat_version: int = 0  # counts changes to threats: what values depend on them knows when to recompute
+
+    def pending_threats(self, a: str, b: str) -> list[ThreatState]:
+        """The threats pending between a and b, in either direction, oldest first."""
+        return [t for t in self.threats if t.pending and t.between(a, b)]
 
     def open_talks(self, a: str, b: str) -> None:
         """Open talks between a and b (new talks start with a proposing); reopened talks restart their clock."""

@@ -29,6 +29,7 @@ from negotiation.game.beliefs import logistic
 from negotiation.game.preferences import Preferences
 from negotiation.game.ratification import Team, chance
 from negotiation.game.state import GameState, Index
+from negotiation.game.threats import lottery
 from negotiation.scenario import Scenario
 from negotiation.strategies.moves import Offer
 
@@ -62,9 +63,9 @@ class Valuation:
         self._context: tuple = ()
 
     def _cached(self, key: tuple, compute: Callable[[], T]) -> T:
-        """Memoise an answer on the state it depends on: levels, disputes (their epoch) and agreements in force."""
+        """Memoise an answer on the state it depends on: levels, disputes (their epoch), agreements in force and threats."""
         state = self.state
-        context = (state.levels.tobytes(), state.epoch,
+        context = (state.levels.tobytes(), state.epoch, state.threat_version,
                    tuple((a.name, a.expiry_round, a.status) for a in state.agreements if a.in_force))
         if context != self._context:
             self._memo.clear()
@@ -152,10 +153,18 @@ class Valuation:
         return levels
 
     def no_deal(self, g: str, h: str) -> PairValues:
-        """Both sides' true values of no deal (one row)."""
+        """Both sides' true values of no deal (one row): the expected values over the pair's pending threats."""
         idx = self.pair_instruments(g, h)
-        return self._cached(("no deal", frozenset((g, h))),
-                            lambda: self.values(g, h, self.no_deal_levels(g, h)[idx][None, :], deal=False))
+
+        def compute() -> PairValues:
+            rows, weights = no_deal_lottery(self, g, h, self.no_deal_levels(g, h)[idx])
+            v = self.values(g, h, rows, deal=False)
+            if weights is None:
+                return v
+            officials = ((weights @ v.officials[0])[None, :], (weights @ v.officials[1])[None, :])
+            return PairValues(officials, (weights @ v.governments)[None, :])
+
+        return self._cached(("no deal", frozenset((g, h))), compute)
 
     def reservation(self, g: str, h: str) -> float:
         """What g expects from no deal with h: its utility at the no-deal levels, markets unsettled."""
@@ -211,8 +220,11 @@ class Valuation:
         idx = self.pair_instruments(g, h)
 
         def compute() -> tuple[np.ndarray, np.ndarray]:
-            off, gov = self.hypotheses(g, h, self.no_deal_levels(h, g)[idx][None, :], deal=False)
-            return off[0], gov[0]
+            rows, weights = no_deal_lottery(self, g, h, self.no_deal_levels(h, g)[idx])
+            off, gov = self.hypotheses(g, h, rows, deal=False)
+            if weights is None:
+                return off[0], gov[0]
+            return np.tensordot(weights, off, axes=1), weights @ gov
 
         return self._cached(("hypotheses no deal", g, h), compute)
 
@@ -262,10 +274,17 @@ class Valuation:
     # -- the state as it is -----------------------------------------------------------------
 
     def current_utilities(self) -> tuple[np.ndarray, np.ndarray]:
-        """Officials' and governments' utilities of the state as it is (today's flows and stress)."""
+        """Officials' and governments' utilities of the state as it is (today's flows and stress), less the
+        audience costs leaders have paid for threats walked back (issue 11)."""
         levels, econ, prefs = self.state.levels, self.economy, self.prefs
-        return full_utilities(prefs, econ, self.curvature, levels, trade_of(econ.p, econ.flows), econ.stress,
-                              exposure_from(econ.p, 1.0 - econ.supply))
+        off, gov = full_utilities(prefs, econ, self.curvature, levels, trade_of(econ.p, econ.flows), econ.stress,
+                                  exposure_from(econ.p, 1.0 - econ.supply))
+        if self.state.audience_costs:
+            off = off.copy()
+            for k, cost in self.state.audience_costs.items():
+                off[k] -= cost
+            gov = off @ prefs.influence.T
+        return off, gov
 
     def implied_stress(self) -> float:
         return float(implied_stress(self.economy.p, self.state.levels, sum(self.state.disputes.values())))
@@ -287,3 +306,15 @@ def full_utilities(prefs: Preferences, econ: Economy, curvature: np.ndarray, lev
     lev = leverage_lost(p, levels)[..., prefs.gov_of]
     off = 1.0 - dist - shortfall - prefs.leverage * lev
     return off, off @ prefs.influence.T
+
+
+# -- coercion (issue 11): threats in no deal ----------------------------------------------------
+
+
+def no_deal_lottery(v: Valuation, g: str, h: str, row: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """No deal's rows of the pair's levels (R, m) and their chances; (row[None], None) with no threat pending."""
+    pending = v.state.pending_threats(g, h)
+    if not pending:
+        return row[None, :], None
+    names = [v.index.inst_names[k] for k in v.pair_instruments(g, h)]
+    return lottery(pending, names, row)

@@ -15,10 +15,11 @@ from negotiation.game.agreements import Agreement
 from negotiation.game.clocks import deadline, horizon
 from negotiation.game.protocol import Game
 from negotiation.game.ratification import chance
+from negotiation.game.coercion_view import CoercionView
 from negotiation.strategies.moves import Observation, Offer
 
 
-class GovernmentView:
+class GovernmentView(CoercionView):
     """Read-only access to the game from one government's seat (implements `strategies.View`).
 
     Read-only by convention, as NegMAS's negotiator interfaces are: Python cannot stop code from
@@ -30,6 +31,7 @@ class GovernmentView:
         self._game = game
         self.name = government
         self._g = game.index.gov_index[government]
+        self._coercion = game.config.government(government).coercion  # threats and the retaliation menu (issue 11)
 
     # -- time and talks ---------------------------------------------------------------------
 

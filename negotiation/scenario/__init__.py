@@ -5,6 +5,7 @@ layer reads that object and never the file.
 """
 
 from negotiation.scenario.checks import check_references
+from negotiation.scenario.coercion import CoercionSpec, RetaliationRule, RetaliationSpec, ThreatRecord, ThreatsSpec
 from negotiation.scenario.events import Deadline, EventSpec, LeadersCall, MarketShock, Meeting, SetLevel
 from negotiation.scenario.loading import load_scenario, parse_scenario, read_yaml, validate_mapping
 from negotiation.scenario.problems import format_path, nearest
@@ -53,4 +54,5 @@ __all__ = [
     "InformationSpec", "Preference", "Role", "Scenario", "SetLevel", "Source", "Statement", "StrategySpec", "StressSpec", "TalksSpec",
     "TradeFlow", "Traits", "check_references", "describe_level", "format_path", "json_schema", "load_scenario",
     "nearest", "parse_scenario", "read_yaml", "validate_mapping",
+    "CoercionSpec", "RetaliationRule", "RetaliationSpec", "ThreatRecord", "ThreatsSpec",
 ]

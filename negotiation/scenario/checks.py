@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pydantic import BaseModel, ValidationError
 
 from negotiation.common.errors import Problem
+from negotiation.scenario.coercion import ACT_KINDS, RetaliationRule
 from negotiation.scenario.events import Deadline, LeadersCall, Meeting, SetLevel
 from negotiation.scenario.problems import nearest, pydantic_problem
 from negotiation.scenario.schema import MAX_GRID, MAX_PACKAGES, InstrumentSpec, Scenario, StrategySpec
@@ -308,9 +309,37 @@ def _models(obj: BaseModel, path: str) -> Iterable[tuple[str, BaseModel]]:
                     yield from _models(item, f"{sub}[{i}]")
 
 
+# ----------------------------------------------------------------------------- coercion (issue 11)
+
+
+def coercion(c: Checks) -> None:
+    """Each retaliation rule answers known acts with kinds the government imposes, capped within their bounds."""
+    for i, g in enumerate(c.s.governments):
+        own = [inst for inst in c.s.instruments if inst.imposer == g.name]
+        for k, rule in enumerate(g.coercion.retaliation.rules):
+            _rule(c, f"governments[{i}].coercion.retaliation.rules[{k}]", g.name, rule, own)
+
+
+def _rule(c: Checks, p: str, government: str, rule: RetaliationRule, own: list[InstrumentSpec]) -> None:
+    acts = c.kinds + list(ACT_KINDS)
+    for j, act in enumerate(rule.answers):
+        if act not in acts:
+            c.add(f"{p}.answers[{j}]", f"unknown hostile act {act!r} ({nearest(act, acts)})")
+    owned = sorted({inst.kind for inst in own})
+    for j, kind in enumerate(rule.using):
+        if kind not in owned:
+            c.add(f"{p}.using[{j}]", f"{government} imposes no instrument of kind {kind!r} ({nearest(kind, owned)})")
+    for key, level in rule.caps.items():
+        capped = [inst for inst in own if key in (inst.kind, inst.name) and inst.kind in rule.using]
+        if not capped:
+            c.add(f"{p}.caps.{key}", f"{key!r} is neither a kind in `using` nor one of {government}'s instruments of such a kind")
+        for inst in capped:
+            c.level(f"{p}.caps.{key}", inst, level)
+
+
 CHECKS: tuple[Callable[[Checks], None], ...] = (
     unique_names, column_names, declared_kinds, governments, instruments, officials, agreements, talks, events,
-    economy, packages, basis,
+    economy, packages, basis, coercion,
 )
 
 

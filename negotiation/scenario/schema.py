@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from negotiation.scenario.coercion import CoercionSpec
 from negotiation.scenario.events import EventSpec, flat_event
 from negotiation.scenario.fields import Basis, Count, Name, NonNegative, Number, Positive, Spec, Unit
 from negotiation.scenario.vocabulary import UNITS, ExpiryRule, Indicator, Role
@@ -53,6 +54,8 @@ class GovernmentSpec(Spec):
     ratification_threshold: Unit = Field(
         0.5, description="Share of the government's influence that must back a package, leader included."
     )
+    # -- coercion (issue 11): threats and the retaliation menu (scenario/coercion.py); defaults: off, neutral
+    coercion: CoercionSpec = Field(default_factory=CoercionSpec)
     basis: Basis
 
 
@@ -297,6 +300,10 @@ class Scenario(Spec):
         data = self.model_dump(mode="json")
         for key in ("events", "injects"):  # hashed in one shape for every kind, so recorded hashes still match
             data[key] = [flat_event(e) for e in data[key]]
+        neutral = CoercionSpec().model_dump(mode="json")
+        for g in data["governments"]:  # a government without a coercion block hashes as before the block existed
+            if g.get("coercion") == neutral:
+                del g["coercion"]
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     def digest(self) -> str:

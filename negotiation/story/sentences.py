@@ -33,8 +33,13 @@ from negotiation.game.records import (
     StepWithheld,
     TalksBrokeOff,
     TalksResumed,
+    ThreatCarriedOut,
+    ThreatLifted,
+    ThreatMade,
+    ThreatWalkedBack,
 )
 from negotiation.scenario import EventKind, Role, Scenario
+from negotiation.strategies.moves import ThreatCondition
 from negotiation.story.words import agreement_name, change_text, day, label, level_text
 
 
@@ -225,3 +230,50 @@ def _(r: Acted, s: Scenario, viewer: str | None = None) -> str:
     what = change_text(s, r.change).replace(f"{r.actor} ", "its ", 1)
     why = f" ({r.reason})" if r.reason else ""
     return f"{r.actor} {verb} {what}{why}."
+
+
+# -- coercion (issue 11): threats ------------------------------------------------------------
+
+
+@sentence.register
+def _(r: ThreatMade, s: Scenario, viewer: str | None = None) -> str:
+    if r.condition is ThreatCondition.LOWER and r.condition_change is not None:
+        c = r.condition_change
+        unless = (f"unless {r.target} lowers its {label(s.instrument(c.instrument)).split(' ', 1)[1]} to "
+                  f"{level_text(s, c.instrument, c.after)}")
+    else:
+        unless = f"unless {r.actor} and {r.target} reach an agreement"
+    text = (f"{r.actor} threatens {r.target}: {unless} by round {r.due_round} ({day(s, r.due_round)}), "
+            f"{change_text(s, r.change)}.")
+    if r.publicity < 1:
+        text += f" The threat is {'private' if r.publicity == 0 else 'only partly public'} (publicity {r.publicity:.2f})."
+    if sees(viewer, r.target):
+        carried, walked = r.record
+        text += (f" {r.target} believes it with credibility {r.credibility:.2f} ({r.actor} has carried out "
+                 f"{carried} threats and walked back {walked}).")
+    if sees(viewer, r.actor) and r.audience_cost > 0:
+        text += f" Walking it back would cost {r.actor} {r.audience_cost:.3f} of utility."
+    return text
+
+
+@sentence.register
+def _(r: ThreatLifted, s: Scenario, viewer: str | None = None) -> str:
+    why = "the agreement signed settles it" if r.by_agreement else f"{r.target} has met its condition"
+    return f"{r.actor} lifts its threat against {r.target} ({label(s.instrument(r.instrument))}): {why}."
+
+
+@sentence.register
+def _(r: ThreatCarriedOut, s: Scenario, viewer: str | None = None) -> str:
+    if r.change.after == r.change.before:
+        return f"{r.actor}'s threat against {r.target} falls due; {label(s.instrument(r.change.instrument))} is already there."
+    return f"{r.actor} carries out its threat against {r.target}: {change_text(s, r.change)}."
+
+
+@sentence.register
+def _(r: ThreatWalkedBack, s: Scenario, viewer: str | None = None) -> str:
+    what = f"{label(s.instrument(r.instrument))} to {level_text(s, r.instrument, r.level)}"
+    carried, walked = r.record
+    text = f"{r.actor} walks back its threat against {r.target} ({what}): its record is now {carried} carried out, {walked} walked back"
+    if r.audience_cost > 0:
+        text += f", and {r.leader} pays an audience cost ({r.audience_cost:.3f} of {r.actor}'s utility, for good)"
+    return text + "."

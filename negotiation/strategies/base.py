@@ -8,7 +8,9 @@ from typing import ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
+import negotiation.strategies.retaliation as retaliation
+import negotiation.strategies.threats as threats
+from negotiation.strategies.moves import Action, Observation, Offer, Response, ResponseKind, Threat, ThreatDecision
 from negotiation.strategies.view import View
 
 
@@ -49,6 +51,20 @@ class Strategy(ABC):
     def act(self, view: View, rng: np.random.Generator) -> list[Action]:
         """Unilateral moves on the government's own instruments this round (none by default)."""
         return []
+
+    # -- coercion (issue 11): threats; the shared moves are in `strategies/threats.py`
+
+    def threaten(self, view: View, counterpart: str, rng: np.random.Generator) -> Threat | None:
+        """A threat to announce to `counterpart` this round, or None (by default: as ready as our officials)."""
+        return threats.make_threat(view, counterpart, rng, eagerness=view.readiness)
+
+    def decide(self, view: View, threat: Threat, rng: np.random.Generator) -> ThreatDecision:
+        """At its date, with its condition unmet: carry out our threat or walk it back (by its value and the audience cost)."""
+        return threats.decide(view, threat, rng)
+
+    def meet_condition(self, view: View, threat: Threat, rng: np.random.Generator) -> bool:
+        """Give in to a threat against us (meet its condition now)? By default when that beats defying it."""
+        return threats.meet_condition(view, threat)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.model_dump().items())
@@ -180,31 +196,58 @@ class Moves:
     def level(self, instrument: str) -> float:
         return self.planned.get(instrument, self.view.level(instrument))
 
-    def set(self, instrument: str, level: float, reason: str) -> Action:
+    def set(self, instrument: str, level: float, reason: str, answers: str | None = None) -> Action:
         self.planned[instrument] = level
-        action = Action(instrument, level, reason)
+        action = Action(instrument, level, reason, answers)
         self.actions.append(action)
         return action
 
-    def retaliate(self, counterpart: str, kind: str | None, reason: str) -> Action | None:
-        """Raise one of our instruments aimed at `counterpart` by one step, in kind where we can.
+    def retaliate(self, counterpart: str, kind: str | None, reason: str, rule=None,
+                  answers: str | None = None) -> Action | None:
+        """Raise one of our instruments aimed at `counterpart` by one step.
 
-        In kind first (a tariff for a tariff), otherwise the instrument our government cares
-        most about; never past the instrument's maximum.
+        Under a retaliation `rule`, the first kind in its `using` list still below its cap (never past it);
+        without one, in kind where we can (a tariff for a tariff), otherwise the instrument our government
+        cares most about, never past the instrument's maximum.
+        """
+        if rule is None:
+            name = retaliation.default_choice(self.view, self.level, counterpart, kind)
+            return None if name is None else self.raise_step(name, reason, answers)
+        chosen = retaliation.choose(self.view, self.level, counterpart, rule)
+        if chosen is None:
+            return None
+        name, top = chosen
+        return self.set(name, min(self.level(name) + self.view.step(name), top), reason, answers)
+
+    def answer(self, item: Observation, reason: str, rng: np.random.Generator, times: float = 1.0) -> list[Action]:
+        """Answer a hostile act as our retaliation menu says, `times` over, scaled by our officials' readiness.
+
+        A rule answers `proportion` steps per step of the act (one step without a rule); the answer is
+        scaled by `retaliation.intensity` (1 when the menu's stance_weight is 0) and made whole at random.
         """
         view = self.view
-        options = [i for i in view.own_instruments(counterpart) if view.coercive(i) and self.level(i) < view.bounds(i)[1]]
-        if not options:
-            return None
-        same = [i for i in options if view.kind(i) == kind]
-        return self.raise_step((same or sorted(options, key=lambda i: -view.salience(i)))[0], reason)
+        kinds = retaliation.act_kinds(item)
+        rule = retaliation.rule_for(view.menu, kinds)
+        size = (rule.proportion * item.steps if rule is not None else 1.0) * times
+        out: list[Action] = []
+        for _ in range(retaliation.whole(size * retaliation.intensity(view.readiness, view.menu.stance_weight), rng)):
+            move = self.retaliate(item.actor, item.instrument_kind, reason, rule, kinds[0] if kinds else None)
+            if move is not None:
+                out.append(move)
+        return out
 
-    def raise_step(self, instrument: str, reason: str) -> Action | None:
+    def press(self, counterpart: str, reason: str, rng: np.random.Generator) -> list[Action]:
+        """Pressure after failed talks: steps on the instrument we care most about, as many as our readiness says."""
+        steps = retaliation.whole(retaliation.intensity(self.view.readiness, self.view.menu.stance_weight), rng)
+        moves = [self.retaliate(counterpart, None, reason) for _ in range(steps)]
+        return [m for m in moves if m is not None]
+
+    def raise_step(self, instrument: str, reason: str, answers: str | None = None) -> Action | None:
         """Raise one of our instruments by one step (not above its maximum)."""
         level, hi = self.level(instrument), self.view.bounds(instrument)[1]
         if level >= hi:
             return None
-        return self.set(instrument, min(level + self.view.step(instrument), hi), reason)
+        return self.set(instrument, min(level + self.view.step(instrument), hi), reason, answers)
 
     def relent(self, instrument: str, reason: str) -> Action | None:
         """Lower one of our instruments by one step (not below its minimum)."""

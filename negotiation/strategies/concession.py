@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from negotiation.strategies.moves import Action
+import negotiation.strategies.threats as threats
+from negotiation.strategies.moves import Action, Threat, ThreatDecision
 from negotiation.strategies.base import Moves, StrategyParams, TargetStrategy, best_value, register
 
 
@@ -31,7 +32,9 @@ class TimeConcession(TargetStrategy):
     without one, the mean life of talks under the government's discount and the risk of breakdown),
     k the initial concession and e the exponent. It offers the package it believes the counterpart
     likes best among those meeting the target, accepts what is at least as good as its own next
-    offer, and answers hostile acts with the probability given by its officials' stance.
+    offer, and answers hostile acts with the probability given by its officials' stance (each answer
+    as its retaliation menu sizes it). Walking back a threat is a concession: it weighs the audience
+    cost of backing down by min(1, 1 / e), so Conceders walk threats back more often than Boulware.
 
     Names: Boulware (e < 1), linear (e = 1), Conceder (e > 1). Faratin, Sierra and Jennings
     (1998), "Negotiation decision functions for autonomous agents", Robotics and Autonomous
@@ -60,8 +63,11 @@ class TimeConcession(TargetStrategy):
             return moves.actions
         for news in view.news():
             if news.kind.hostile and rng.random() < view.readiness:
-                moves.retaliate(news.actor, news.instrument_kind, f"in answer to {news.actor}'s {news.kind.value}")
+                moves.answer(news, f"in answer to {news.actor}'s {news.kind.value}", rng)
         return moves.actions
+
+    def decide(self, view, threat: Threat, rng: np.random.Generator) -> ThreatDecision:
+        return threats.decide(view, threat, rng, audience_weight=min(1.0, 1.0 / self.params.exponent))
 
 
 class BoulwareParams(TimeConcessionParams):

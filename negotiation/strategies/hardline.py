@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
+import negotiation.strategies.threats as threats
+from negotiation.strategies.moves import Action, Offer, Response, ResponseKind, Threat, ThreatDecision
 from negotiation.strategies.base import Moves, Strategy, StrategyParams, best_value, offer_at, register
 
 
@@ -18,9 +19,11 @@ class HardLineParams(StrategyParams):
 class HardLine(Strategy):
     """Offer only the best package, accept only what comes within `tolerance` of it, escalate on failure.
 
-    Every hostile act is answered with a step that is never taken back, and with `pressure` on,
-    every round of talks that ends without agreement costs the counterpart one more step, on the
-    instrument the government cares most about, up to its maximum.
+    Every hostile act is answered (as the retaliation menu says) with steps that are never taken
+    back, and with `pressure` on, every round of talks that ends without agreement costs the
+    counterpart one more step (as many as its officials' readiness says, when the menu scales
+    answers), on the instrument the government cares most about, up to its maximum. It threatens
+    whenever its policy allows, always carries its threats out and never gives in to one.
 
     Names: hard-line or "Hardliner" agents of the ANAC competitions (Baarslag et al. 2012,
     "The first automated negotiating agents competition", New Trends in Agent-Based Complex
@@ -50,9 +53,18 @@ class HardLine(Strategy):
         moves = Moves(view)
         for item in view.news():
             if item.kind.hostile:
-                moves.retaliate(item.actor, item.instrument_kind, f"hard line: {item.actor}'s {item.kind.value}")
+                moves.answer(item, f"hard line: {item.actor}'s {item.kind.value}", rng)
         if self.params.pressure:
             for counterpart in view.counterparts():
                 if view.talks_failed(counterpart):
-                    moves.retaliate(counterpart, None, f"hard line: pressure after failed talks with {counterpart}")
+                    moves.press(counterpart, f"hard line: pressure after failed talks with {counterpart}", rng)
         return moves.actions
+
+    def threaten(self, view, counterpart: str, rng: np.random.Generator) -> Threat | None:
+        return threats.make_threat(view, counterpart, rng, eagerness=1.0)
+
+    def decide(self, view, threat: Threat, rng: np.random.Generator) -> ThreatDecision:
+        return ThreatDecision.CARRY_OUT
+
+    def meet_condition(self, view, threat: Threat, rng: np.random.Generator) -> bool:
+        return False

@@ -61,6 +61,7 @@ class Action:
     instrument: str
     level: float
     reason: str = ""
+    answers: str | None = None  # the kind of hostile act this move answers (retaliation), if any
 
 
 class ObservationKind(str, Enum):
@@ -72,10 +73,13 @@ class ObservationKind(str, Enum):
     AGREEMENT = "agreement"  # signed a package with the observer
     GOODWILL = "goodwill"  # a leaders' call or similar gesture
     SNAP_BACK = "snap-back"  # an agreement lapsed and its levels snapped back (scheduled, not hostile)
+    # -- coercion (issue 11)
+    THREAT = "threat"  # announced a dated measure with a condition (words, not yet an act)
+    THREAT_CARRIED_OUT = "threat carried out"  # carried out a threatened measure: an escalation
 
     @property
     def hostile(self) -> bool:
-        return self in (ObservationKind.ESCALATION, ObservationKind.VIOLATION)
+        return self in (ObservationKind.ESCALATION, ObservationKind.VIOLATION, ObservationKind.THREAT_CARRIED_OUT)
 
     @property
     def friendly(self) -> bool:
@@ -90,3 +94,41 @@ class Observation:
     kind: ObservationKind
     instrument: str | None = None
     instrument_kind: str | None = None
+    # -- coercion (issue 11): how big the act was, for proportionate answers and conditions to undo it
+    steps: int = 1  # grid steps the instrument moved (a partial step at a bound counts as one)
+    before: float | None = None  # the instrument's level before the act (for a violation: the committed level)
+
+
+# ----------------------------------------------------------------------------- coercion (issue 11)
+
+
+class ThreatCondition(str, Enum):
+    """What the target must do for a threat to be lifted (Schelling's compellence: do this, or else)."""
+
+    AGREEMENT = "agreement"  # sign an agreement with the threatener before the due round
+    LOWER = "lower"  # lower one of its instruments to at most a level by the due round
+
+
+class ThreatDecision(str, Enum):
+    """What the threatener does at the due round when the condition is not met."""
+
+    CARRY_OUT = "carry out"
+    WALK_BACK = "walk back"
+
+
+@dataclass(frozen=True)
+class Threat:
+    """A dated measure announced with a condition: `threatener` raises `instrument` (aimed at `target`)
+    to `level` at `due_round` unless the condition is met; `publicity` (0 private .. 1 fully public)
+    sets the audience cost of walking it back (Fearon 1994)."""
+
+    threatener: str
+    target: str
+    instrument: str
+    level: float
+    made_round: int
+    due_round: int
+    condition: ThreatCondition
+    publicity: float
+    condition_instrument: str | None = None  # LOWER: the target's instrument to lower ...
+    condition_level: float | None = None  # ... to at most this level

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
+import negotiation.strategies.threats as threats
+from negotiation.strategies.moves import Action, Offer, Response, ResponseKind, Threat, ThreatDecision
 from negotiation.strategies.base import Moves, Strategy, StrategyParams, eligible, register
 
 
@@ -17,6 +18,11 @@ class RandomParams(StrategyParams):
 @register
 class RandomBaseline(Strategy):
     """Offers a random package worth more than no deal, accepts at random, moves at random.
+
+    Its random moves raise an instrument with chance 1/2, shifted toward raising by its officials'
+    readiness as far as the retaliation menu's stance_weight says. It threatens at random (with
+    its policy's propensity, half the time), any measure, carries threats out or walks them back
+    as a coin falls, and gives in to one with its acceptance probability.
 
     Names: Random. The baseline player of Axelrod's tournaments (Axelrod 1980, "Effective
     choice in the prisoner's dilemma", Journal of Conflict Resolution 24) and of the
@@ -48,8 +54,17 @@ class RandomBaseline(Strategy):
         own = view.own_instruments()
         if own and rng.random() < self.params.act_probability:
             name = own[int(rng.integers(len(own)))]
-            if rng.random() < 0.5:
+            if rng.random() < 0.5 + view.menu.stance_weight * (view.readiness - 0.5):
                 moves.raise_step(name, "at random")
             else:
                 moves.relent(name, "at random")
         return moves.actions
+
+    def threaten(self, view, counterpart: str, rng: np.random.Generator) -> Threat | None:
+        return threats.make_threat(view, counterpart, rng, eagerness=0.5, pick=threats.random_measure)
+
+    def decide(self, view, threat: Threat, rng: np.random.Generator) -> ThreatDecision:
+        return ThreatDecision.CARRY_OUT if rng.random() < 0.5 else ThreatDecision.WALK_BACK
+
+    def meet_condition(self, view, threat: Threat, rng: np.random.Generator) -> bool:
+        return threat.condition_instrument is not None and rng.random() < self.params.accept_probability

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from negotiation.strategies.moves import Action, Observation, Offer, Response
+import negotiation.strategies.threats as threats
+from negotiation.strategies.moves import Action, Observation, Offer, Response, Threat, ThreatDecision
 from negotiation.strategies.base import Moves, StrategyParams, TargetStrategy, best_value, register
 
 
@@ -22,9 +23,11 @@ class TitForTat(TargetStrategy):
     In talks it opens with a concession of `opening` of its range and then matches the
     counterpart's total concession, measured in the counterpart's own utility (Faratin et al.'s
     "absolute tit-for-tat" imitative tactic). In actions it answers each hostile act (an
-    escalation or a detected violation) with exactly one step of retaliation, in kind where it
-    can, and takes one retaliatory step back for each friendly act (a de-escalation, an
-    agreement): punishment once, then a return to cooperation.
+    escalation, a detected violation or a threat carried out) with one answer from its
+    retaliation menu (one step in kind by default, sized by its officials' readiness when the menu
+    says so), and takes one retaliatory step back for each friendly act (a de-escalation, an
+    agreement): punishment once, then a return to cooperation. It threatens only in answer to a
+    hostile act, never to press in talks.
 
     Names: Tit For Tat. Axelrod (1984), "The Evolution of Cooperation"; Faratin, Sierra and
     Jennings (1998), "Negotiation decision functions for autonomous agents".
@@ -71,13 +74,16 @@ class TitForTat(TargetStrategy):
         return moves.actions
 
     def punish(self, moves: Moves, item: Observation, outstanding: list[str], rng: np.random.Generator) -> None:
-        """Answer one hostile act: one step, in kind where possible."""
-        move = moves.retaliate(item.actor, item.instrument_kind, f"tit for tat: {item.actor}'s {item.kind.value}")
-        if move is not None:
+        """Answer one hostile act as the retaliation menu says (one step in kind by default)."""
+        for move in moves.answer(item, f"tit for tat: {item.actor}'s {item.kind.value}", rng):
             outstanding.append(move.instrument)
 
     def after_news(self, moves: Moves, news: tuple[Observation, ...], rng: np.random.Generator) -> None:
         """A hook for variants that also move when nothing new happened."""
+
+    def threaten(self, view, counterpart: str, rng: np.random.Generator) -> Threat | None:
+        """Reciprocity threatens only to answer a hostile act ("undo it, or else"), not when talks fail."""
+        return threats.make_threat(view, counterpart, rng, eagerness=view.readiness, on_failed_talks=False)
 
 
 class ForgivingParams(TitForTatParams):
@@ -124,10 +130,8 @@ class GradualEscalation(TitForTat):
 
     def punish(self, moves, item, outstanding, rng) -> None:
         n = self._offences[item.actor] = self._offences.get(item.actor, 0) + 1
-        for _ in range(n):
-            move = moves.retaliate(item.actor, item.instrument_kind, f"gradual: offence {n} by {item.actor}")
-            if move is not None:
-                outstanding.append(move.instrument)
+        for move in moves.answer(item, f"gradual: offence {n} by {item.actor}", rng, times=n):
+            outstanding.append(move.instrument)
 
     def act(self, view, rng: np.random.Generator) -> list[Action]:
         moves = Moves(view)
@@ -169,5 +173,14 @@ class Grudger(TitForTat):
         for item in view.news():
             if item.kind.hostile:
                 self._grudges.add(item.actor)
-                moves.retaliate(item.actor, item.instrument_kind, f"grudger: {item.actor} is not forgiven")
+                moves.answer(item, f"grudger: {item.actor} is not forgiven", rng)
         return moves.actions
+
+    def decide(self, view, threat: Threat, rng: np.random.Generator) -> ThreatDecision:
+        """A threat against a counterpart it holds a grudge against is always carried out."""
+        if threat.target in self._grudges:
+            return ThreatDecision.CARRY_OUT
+        return super().decide(view, threat, rng)
+
+    def meet_condition(self, view, threat: Threat, rng: np.random.Generator) -> bool:
+        return threat.threatener not in self._grudges and super().meet_condition(view, threat, rng)

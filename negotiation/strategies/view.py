@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from negotiation.strategies.moves import Observation, Offer
+from negotiation.strategies.moves import Observation, Offer, Threat, ThreatCondition
 
 
 class View(Protocol):
@@ -127,3 +127,42 @@ class View(Protocol):
 
     def offer(self, counterpart: str, pair_levels: np.ndarray, duration: int, *, stages: int = 1,
               extends: str | None = None) -> Offer: ...
+
+    # -- coercion (issue 11): threats and the retaliation menu
+    @property
+    def menu(self) -> Any:
+        """Our scenario's retaliation menu: `rules` (each with `answers`, `using`, `proportion`, `caps`) and
+        `stance_weight`, how strongly our officials' readiness scales every answer (0: not at all)."""
+        ...
+
+    @property
+    def threat_policy(self) -> Any:
+        """How our government threatens: `propensity`, `publicity`, `lead_rounds`, `audience_cost`, `max_steps`."""
+        ...
+
+    def threats(self) -> tuple[Threat, ...]:
+        """Threats pending between us and any counterpart, ours and theirs."""
+        ...
+
+    def credibility(self, threat: Threat) -> float:
+        """The chance the target believes the threat will be carried out if its condition is not met."""
+        ...
+
+    def audience_cost(self, threat: Threat) -> float:
+        """What walking back `threat` would cost the threatener's government in utility (its leader pays it)."""
+        ...
+
+    @property
+    def decision_noise(self) -> float:
+        """The spread of a decision's value no one foresees (the scenario's response noise)."""
+        ...
+
+    def what_if(self, counterpart: str, changes: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """Our true utility, and our belief of the counterpart's, of the pair's instruments as they stand with
+        each of `changes` ({instrument: level}) made, with no deal between us: two arrays (len(changes),)."""
+        ...
+
+    def threat(self, counterpart: str, instrument: str, level: float, condition: ThreatCondition,
+               condition_instrument: str | None = None, condition_level: float | None = None) -> Threat:
+        """A threat to `counterpart`, dated and as public as our policy says."""
+        ...

@@ -137,6 +137,8 @@ NEWS = {
     ObservationKind.AGREEMENT: "{actor} signed an agreement with you",
     ObservationKind.GOODWILL: "{actor} made a gesture of goodwill (a leaders' call)",
     ObservationKind.SNAP_BACK: "{inst} snapped back to {level}: the agreement expired",
+    ObservationKind.THREAT: "{actor} threatens to raise {inst} (now {level}) unless its condition is met",
+    ObservationKind.THREAT_CARRIED_OUT: "{actor} carried out its threat: {inst} is now {level}",
 }
 
 
@@ -364,6 +366,14 @@ class HumanSeat(Strategy):
             self.io.say(self.planned(view, name, level))
         return [Action(n, plan[n], "the players' decision") for n in own if n in plan]
 
+    # -- threats (issue 11): the terminal game does not ask a person to threaten yet; a seat never gives in by itself
+
+    def threaten(self, view, counterpart, rng):
+        return None
+
+    def meet_condition(self, view, threat, rng) -> bool:
+        return False
+
     def planned(self, view, name: str, level: float) -> str:
         f = self.facts
         now = view.level(name)
@@ -536,6 +546,15 @@ class Handover(Strategy):
 
     def act(self, view, rng):
         return self.player(view).act(view, rng)
+
+    def threaten(self, view, counterpart, rng):
+        return self.player(view).threaten(view, counterpart, rng)
+
+    def decide(self, view, threat, rng):
+        return self.player(view).decide(view, threat, rng)
+
+    def meet_condition(self, view, threat, rng):
+        return self.player(view).meet_condition(view, threat, rng)
 
 
 # ============================================================================ seats

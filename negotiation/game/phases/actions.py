@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from negotiation.game.phases.compliance import breach
 from negotiation.game.protocol import Game
 from negotiation.game.records import Acted, Change, OpenBreach
@@ -36,7 +38,7 @@ def apply(game: Game, actor: str, action: Action) -> None:
     state.levels[k] = action.level
     counts = state.counts.escalations if escalate else state.counts.de_escalations
     counts[actor] += 1
-    state.log.append(Acted(state.round, actor, Change(spec.name, old, action.level), escalate, action.reason))
+    state.log.append(Acted(state.round, actor, Change(spec.name, old, action.level), escalate, action.reason, action.answers))
     a = state.agreement_between(actor, spec.target)
     if escalate and a is not None and spec.name in a.committed and sign * (action.level - a.committed[spec.name]) > 0:
         # One act, one grievance: the target sees a violation, not also an escalation.
@@ -44,4 +46,10 @@ def apply(game: Game, actor: str, action: Action) -> None:
         state.log.append(OpenBreach(state.round, actor, a.name))
         return
     kind = ObservationKind.ESCALATION if escalate else ObservationKind.DEESCALATION
-    state.pending.append(Observation(state.round, actor, spec.target, kind, spec.name, spec.kind))
+    state.pending.append(Observation(state.round, actor, spec.target, kind, spec.name, spec.kind,
+                                     steps=grid_steps(old, action.level, spec.step), before=old))
+
+
+def grid_steps(before: float, after: float, step: float) -> int:
+    """How many grid steps a move spans (a partial step at a bound counts as one): the size of an act."""
+    return max(1, math.ceil(abs(after - before) / step - 1e-9))

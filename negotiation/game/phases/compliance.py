@@ -175,4 +175,5 @@ def breach(game: Game, a: Agreement, party: str, instrument: str, overt: bool) -
         state.counts.violations[party] += 1
     kind = game.config.instrument(instrument).kind
     target = state.news if not overt else state.pending
-    target.append(Observation(state.round, party, victim, ObservationKind.VIOLATION, instrument, kind))
+    target.append(Observation(state.round, party, victim, ObservationKind.VIOLATION, instrument, kind,
+                              before=a.committed.get(instrument)))
