@@ -90,7 +90,7 @@ def test_two_sessions_stay_apart(page_server):
     b.close()
 
 
-ANSWERS = ["p", "10", "0", "0", "2", "1", "", "y"]  # US offers a package in round 1; China counters
+ANSWERS = ["p", "10", "0", "0", "2", "1", "", "", "y"]  # US offers a package in round 1 (purchases as now); China counters
 
 
 def terminal_reference(tmp_path, last: str) -> list[str]:
