@@ -165,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.render()}", file=sys.stderr)
         return EXIT_OUTPUT
     except OSError as exc:  # the same, from a library that writes on its own (Parquet, a plot)
-        print(f"error: {OutputError.from_os('output', exc).render()}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_OUTPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -416,20 +417,24 @@ def session_report(end) -> int:
 def cmd_ui(args) -> int:
     import importlib.util
     import os
+    import re
 
-    from negotiation.web.dashboard import shipped_scenarios
+    from negotiation.common.shipped import shipped_scenarios
     from negotiation.scenario import load_scenario
 
     if importlib.util.find_spec("solara") is None:
         raise InputError("ui", "the page needs the UI packages: pip install -e '.[ui]'")
+    for host in args.allow_host:
+        if not re.fullmatch(r"[A-Za-z0-9.\-]{1,253}|\[?[0-9A-Fa-f:]{2,39}\]?", host):
+            raise InputError("--allow-host", f"{host!r} is not a host name")
     scenario = args.scenario
     if scenario not in shipped_scenarios():
         scenario = str(Path(scenario).resolve())
         load_scenario(scenario)  # a bad file fails here, with one message, not in the browser
-    env = {**os.environ, "NEGOTIATION_SCENARIO": scenario, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    env = {**os.environ, "NEGOTIATION_SCENARIO": scenario, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+           "NEGOTIATION_ALLOWED_HOSTS": ",".join(args.allow_host)}
     print(f"Serving the classroom page for {scenario} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
-    cmd = [sys.executable, "-m", "solara", "run", "negotiation.web.app", "--host", "127.0.0.1", "--port", str(args.port),
-           "--production", "--no-open"]
+    cmd = [sys.executable, "-m", "negotiation.web.server", "--port", str(args.port)]
     # Become the server rather than start it as a child: stopping this process then stops the page
     # (a child left behind would keep the port and the CPU after the parent is terminated).
     os.execve(sys.executable, cmd, env)

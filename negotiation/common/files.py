@@ -48,24 +48,37 @@ def read_text(path: str | Path, limit: int, error: type[InputError] = InputError
         raise error(origin, "is a folder, not a file") from None
     except OSError as exc:
         raise error(origin, f"cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise error(origin, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise error(origin, "is not a regular file (a pipe, a device or a socket): give a file")
         if info.st_size > limit:
-            raise error(origin, f"is {info.st_size:,} bytes, more than the {limit:,} a file of this kind may have")
-        try:
-            data = f.read(limit + 1)
-        except OSError as exc:
-            raise error(origin, f"cannot be read ({exc.strerror})") from None
+            raise error(origin, f"is {info.st_size:,} bytes, more than the {limit:,} bytes a file of this kind may have")
+        data = _read_upto(fd, limit + 1)
+    except OSError as exc:
+        raise error(origin, f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise error(origin, f"is more than the {limit:,} bytes a file of this kind may have")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(origin, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _read_upto(fd: int, size: int) -> bytes:
+    """At most `size` bytes from a file descriptor (fewer at its end)."""
+    chunks, left = [], size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 # ----------------------------------------------------------------------------- one file
