@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from negotiation.common.errors import InputError
+from negotiation.common.errors import EXIT_INPUT, EXIT_OUTPUT, InputError, OutputError
+from negotiation.common.limits import MAX_SEED, MAX_WORKERS
 from negotiation.common.shipped import shipped_scenario
 
 # From the installed package, not the current folder, so the default scenario plays from anywhere.
@@ -16,30 +16,36 @@ try:
 except InputError as exc:  # an install without its data: one line saying how to mend it, not a traceback
     sys.exit(f"error: {exc.render()}")
 DEFAULT_OUT = Path("outputs")
-EXIT_INPUT = 2
+FORCE_HELP = "replace an earlier result of the same kind there (otherwise a folder that holds files is refused)"
 
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def whole_number(minimum: int):
-    """An argparse type: a whole number no smaller than `minimum`, with a plain message otherwise."""
+def whole_number(minimum: int, maximum: int | None = None):
+    """An argparse type: a whole number from `minimum` to `maximum`, with a plain message otherwise."""
 
     def parse(text: str) -> int:
+        if len(text) > 30:  # int() of thousands of digits raises its own error; no count here needs 30
+            raise argparse.ArgumentTypeError(f"{text[:20]}... is too long for a number here")
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value} must be {minimum} or more")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{value} must be {maximum:,} or less")
         return value
 
     return parse
 
 
 positive_int = whole_number(1)
-seed_int = whole_number(0)
+seed_int = whole_number(0, MAX_SEED)
+workers_int = whole_number(1, MAX_WORKERS)
+port_int = whole_number(1, 65535)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=seed_int, default=1, help="random seed (default: %(default)s)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results (default: %(default)s)")
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files; exit 0 when all are valid")
@@ -68,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=seed_int, default=1, help="root of the seed tree (default: %(default)s)")
     p.add_argument("--strategies", help="comma-separated strategy names (default: every registered strategy)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_tournament)
 
     p = sub.add_parser("batch", help="replicates of one scenario, in parallel, streamed to a table")
@@ -85,11 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyze", help="what drives a deal, an escalation, a lapse: indices, plots and a report")
     p.add_argument("folder", type=Path, help="a sweep or batch output folder")
+    p.add_argument("--force", action="store_true", help="replace an earlier analysis/ of this folder")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("briefs", help="a confidential role brief for every seat, as Markdown and printable HTML")
     p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="scenario YAML (default: %(default)s)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT / "briefs", help="folder for the briefs (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="replace earlier briefs there (of this scenario or another)")
     p.set_defaults(func=cmd_briefs)
 
     p = sub.add_parser("debrief", help="one self-contained HTML report of a run, played or simulated, for the class")
@@ -123,7 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ui", help="serve the classroom page (Mesa SolaraViz) on 127.0.0.1")
     p.add_argument("scenario", nargs="?", default="june_2025_call", help="a shipped scenario's name or a YAML file")
-    p.add_argument("--port", type=positive_int, default=8765, help="port on 127.0.0.1 (default: %(default)s)")
+    p.add_argument("--port", type=port_int, default=8765, help="port on 127.0.0.1 (default: %(default)s)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="also answer requests addressed to this host name (by default only 127.0.0.1, localhost "
+                   "and ::1, so that no other site can reach the page through DNS rebinding)")
     p.set_defaults(func=cmd_ui)
 
     p = sub.add_parser("strategies", help="list the strategies a scenario may name, with their parameters")
@@ -131,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
     p.add_argument("--out", type=Path, help="write it to this file instead of printing it")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
     p.set_defaults(func=cmd_schema)
     return parser
 
@@ -147,10 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return EXIT_INPUT
-    except OSError as exc:  # an output folder that cannot be written, a full disk
+    except OutputError as exc:  # an output folder that cannot be written, a full disk
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except OSError as exc:  # the same, from a library that writes on its own (Parquet, a plot)
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -160,13 +177,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_run(args) -> int:
-    from negotiation.results import run, write_run
+    from negotiation.common.files import check_target
+    from negotiation.results import run
+    from negotiation.results.writing import RUN_PATTERNS, write_run_folder
     from negotiation.scenario import load_scenario
+    from negotiation.scenario.checks import check_rounds
 
     scenario = load_scenario(args.scenario)
-    result = run(scenario, seed=args.seed, rounds=args.rounds, source=str(Path(args.scenario).resolve()))
+    check_rounds(scenario, args.rounds)
     name = f"{scenario.name}-seed{args.seed}" + (f"-rounds{args.rounds}" if args.rounds else "")
-    folder = write_run(result, args.out / name, plot=not args.no_plot)
+    check_target(args.out / name, args.force, "a run's results", RUN_PATTERNS)  # before the run, not after
+    result = run(scenario, seed=args.seed, rounds=args.rounds, source=str(Path(args.scenario).resolve()))
+    folder = write_run_folder(result, args.out / name, plot=not args.no_plot, force=args.force)
     print(summary_text(result))
     print(f"\nWrote {folder}/: rounds.csv (per-round table), summary.json, story.md (the full story), "
           f"log.csv, manifest.json" + ("" if args.no_plot else ", run.png"))
@@ -190,12 +212,13 @@ def cmd_validate(args) -> int:
 
 
 def add_execution_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default: %(default)s)")
+    p.add_argument("--workers", type=workers_int, default=1, help="worker processes (default: %(default)s)")
     p.add_argument("--backend", choices=["serial", "pool", "dask"],
                    help="serial, a local process pool, or Dask (default: serial for 1 worker, pool for more; "
                    "dask when --scheduler is given)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--resume", action="store_true", help="continue an interrupted sweep in --out")
+    p.add_argument("--force", action="store_true", help="replace an earlier sweep's or batch's results in --out")
     p.add_argument("--csv", action="store_true", help="also write the tables as CSV")
     p.add_argument("--chunk", type=positive_int, help="runs per task (default: chosen from the sweep's size)")
     p.add_argument("--out", type=Path, required=True, help="folder for results")
@@ -204,9 +227,15 @@ def add_execution_options(p: argparse.ArgumentParser) -> None:
 def execute_sweep(sweep, args) -> int:
     from negotiation.experiments.runner import execute, tqdm_progress
 
+    from negotiation.experiments.runner import check_scheduler
+
     backend = args.backend or ("dask" if args.scheduler else "pool" if args.workers > 1 else "serial")
     if args.scheduler and backend != "dask":
         raise InputError("--scheduler", "a scheduler address needs the dask backend")
+    if args.scheduler:
+        check_scheduler(args.scheduler)
+    if args.force and args.resume:
+        raise InputError("--force", "--force starts the sweep afresh and --resume continues it: give one of them")
     points = len(sweep.points())
     total = points * sweep.spec.replicates
     print(f"{sweep.spec.name}: {plural(points, 'design point')} x {plural(sweep.spec.replicates, 'replicate')} = "
@@ -214,13 +243,15 @@ def execute_sweep(sweep, args) -> int:
           f"{sweep.rounds} rounds; backend {backend}, {args.workers} worker(s); results in {args.out}/", flush=True)
     try:
         outcome = execute(sweep, args.out, backend, args.workers, args.scheduler, args.resume, args.csv, args.chunk,
-                          progress=tqdm_progress)
+                          progress=tqdm_progress, force=args.force)
     except KeyboardInterrupt:
         from negotiation.experiments.runner import done_chunks
 
         print(f"\ninterrupted: {len(done_chunks(args.out))} chunks are saved in {args.out}/; "
               f"continue with the same command and --resume", file=sys.stderr)
         return 130
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
     rate = (outcome.runs - outcome.skipped) / outcome.seconds if outcome.seconds > 0 else float("nan")
     print(f"{outcome.runs} runs ({outcome.skipped} already done, {outcome.errors} errors) in {outcome.seconds:.1f} s, "
           f"{rate:.0f} runs/s")
@@ -231,12 +262,15 @@ def execute_sweep(sweep, args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from negotiation.scenario import load_scenario
-    from negotiation.experiments.sweeps import Sweep, SweepSpec
+    from negotiation.scenario import load_scenario, validate_mapping
+    from negotiation.scenario.checks import check_rounds
+    from negotiation.experiments.sweeps import Sweep, SweepError, SweepSpec
 
     scenario = load_scenario(args.scenario)
-    spec = SweepSpec(name=f"batch-{scenario.name}", scenario=str(args.scenario), rounds=args.rounds, seed=args.seed,
-                     replicates=args.runs)
+    check_rounds(scenario, args.rounds)
+    spec = validate_mapping(SweepSpec, {"name": f"batch-{scenario.name}", "scenario": str(args.scenario),
+                                        "rounds": args.rounds, "seed": args.seed, "replicates": args.runs},
+                            "batch", SweepError)
     return execute_sweep(Sweep(spec, scenario, str(args.scenario), str(Path(args.scenario).resolve())), args)
 
 
@@ -249,7 +283,7 @@ def cmd_sweep(args) -> int:
 def cmd_analyze(args) -> int:
     from negotiation.experiments.sensitivity import analyze
 
-    report = analyze(args.folder)
+    report = analyze(args.folder, force=args.force)
     print(report.text)
     print(f"\nWrote {args.folder}/analysis/: " + ", ".join(p.name for p in report.files))
     return 0
@@ -262,9 +296,13 @@ def progress_bar(total: int, unit: str):
     return lambda it: tqdm(it, total=total, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr)
 
 
+TOURNAMENT_PATTERNS = ("runs.csv", "pairings.csv", "ranking.csv", "heatmap-*.png", "manifest.json")
+
+
 def cmd_tournament(args) -> int:
     from negotiation.results import rows_to_csv
-    from negotiation.common.files import write_atomic
+    from negotiation.common.files import check_target, result_folder, write_atomic
+    from negotiation.common.jsontext import dumps
     from negotiation.scenario import load_scenario, nearest
     from negotiation.strategies import STRATEGIES
     from negotiation.experiments.tournament import heatmap, ranking_text, tournament
@@ -282,15 +320,10 @@ def cmd_tournament(args) -> int:
             if n not in STRATEGIES:
                 raise InputError("--strategies", f"unknown strategy {n!r} ({nearest(n, sorted(STRATEGIES))})")
     folder = args.out / f"tournament-seed{args.seed}"
-    if (folder / "manifest.json").exists():
-        raise InputError(str(folder), "already holds a tournament's results: choose another --out or --seed")
+    what = "a tournament's results"
+    check_target(folder, args.force, what, TOURNAMENT_PATTERNS)  # before the tournament, not after
     count = len(names or STRATEGIES) ** 2 * args.replicates * len(scenarios)
     result = tournament(scenarios, names, args.replicates, args.seed, progress=progress_bar(count, "run"))
-    write_atomic(folder / "runs.csv", rows_to_csv(result.runs))
-    write_atomic(folder / "pairings.csv", rows_to_csv(result.pairings))
-    write_atomic(folder / "ranking.csv", rows_to_csv(result.ranking))
-    for scenario in scenarios:
-        write_atomic(folder / f"heatmap-{scenario.name}.png", heatmap(result, scenario))
     from negotiation.results import manifest
 
     info = {
@@ -300,7 +333,13 @@ def cmd_tournament(args) -> int:
         "strategies": list(result.strategies),
         "scenarios": [manifest(s, args.seed, s.calendar.rounds, source=p) for s, p in zip(scenarios, paths)],
     }
-    write_atomic(folder / "manifest.json", json.dumps(info, indent=2) + "\n")
+    with result_folder(folder, force=args.force, what=what, patterns=TOURNAMENT_PATTERNS, marker="manifest.json") as tmp:
+        write_atomic(tmp / "runs.csv", rows_to_csv(result.runs))
+        write_atomic(tmp / "pairings.csv", rows_to_csv(result.pairings))
+        write_atomic(tmp / "ranking.csv", rows_to_csv(result.ranking))
+        for scenario in scenarios:
+            write_atomic(tmp / f"heatmap-{scenario.name}.png", heatmap(result, scenario))
+        write_atomic(tmp / "manifest.json", dumps(info, indent=2) + "\n")
     seats = ", ".join(f"{s.name}: seat A {s.governments[0].name}, seat B {s.governments[1].name}" for s in scenarios)
     print(f"Tournament: {plural(len(result.strategies), 'strategy').replace('strategys', 'strategies')}, every pairing, "
           f"{plural(args.replicates, 'replicate')} each ({plural(len(result.runs), 'run')}; {seats}); seed {args.seed}; "
@@ -319,7 +358,7 @@ def cmd_briefs(args) -> int:
     from negotiation.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    paths = write_briefs(scenario, args.out)
+    paths = write_briefs(scenario, args.out, force=args.force)
     seats = sorted({p.stem for p in paths if p.suffix == ".md"})
     print(f"{len(seats)} confidential briefs for {scenario.title}: {', '.join(seats)}")
     print(f"Wrote {args.out}/: one .md and one printable .html per seat, and index.html to open first")
@@ -378,20 +417,24 @@ def session_report(end) -> int:
 def cmd_ui(args) -> int:
     import importlib.util
     import os
+    import re
 
-    from negotiation.web.dashboard import shipped_scenarios
+    from negotiation.common.shipped import shipped_scenarios
     from negotiation.scenario import load_scenario
 
     if importlib.util.find_spec("solara") is None:
         raise InputError("ui", "the page needs the UI packages: pip install -e '.[ui]'")
+    for host in args.allow_host:
+        if not re.fullmatch(r"[A-Za-z0-9.\-]{1,253}|\[?[0-9A-Fa-f:]{2,39}\]?", host):
+            raise InputError("--allow-host", f"{host!r} is not a host name")
     scenario = args.scenario
     if scenario not in shipped_scenarios():
         scenario = str(Path(scenario).resolve())
         load_scenario(scenario)  # a bad file fails here, with one message, not in the browser
-    env = {**os.environ, "NEGOTIATION_SCENARIO": scenario, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    env = {**os.environ, "NEGOTIATION_SCENARIO": scenario, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+           "NEGOTIATION_ALLOWED_HOSTS": ",".join(args.allow_host)}
     print(f"Serving the classroom page for {scenario} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
-    cmd = [sys.executable, "-m", "solara", "run", "negotiation.web.app", "--host", "127.0.0.1", "--port", str(args.port),
-           "--production", "--no-open"]
+    cmd = [sys.executable, "-m", "negotiation.web.server", "--port", str(args.port)]
     # Become the server rather than start it as a child: stopping this process then stops the page
     # (a child left behind would keep the port and the CPU after the parent is terminated).
     os.execve(sys.executable, cmd, env)
@@ -417,12 +460,14 @@ def cmd_strategies(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from negotiation.common.jsontext import dumps
     from negotiation.scenario import json_schema
 
-    text = json.dumps(json_schema(), indent=2) + "\n"
+    text = dumps(json_schema(), indent=2) + "\n"
     if args.out:
-        from negotiation.common.files import write_atomic
+        from negotiation.common.files import refuse_existing_file, write_atomic
 
+        refuse_existing_file(args.out, args.force, "the schema")
         write_atomic(args.out, text)
         print(f"wrote {args.out}")
     else:

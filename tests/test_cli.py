@@ -131,4 +131,4 @@ def test_an_unwritable_output_gets_a_message_not_a_traceback(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     done = cli("run", "--rounds", 2, "--no-plot", "--out", blocker, cwd=tmp_path)
-    assert done.returncode == 1 and "Traceback" not in done.stderr and done.stderr.startswith("error:")
+    assert done.returncode == 3 and "Traceback" not in done.stderr and done.stderr.startswith("error:")

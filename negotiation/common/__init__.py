@@ -1,1 +1,1 @@
-"""Shared plumbing below every layer: user errors, safe file writing."""
+"""Shared plumbing below every layer: user errors, limits on inputs, safe reading and writing of files, strict JSON."""

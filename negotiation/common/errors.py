@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Exit codes of the command line (the README lists them).
+EXIT_INPUT = 2  # a bad input: a file, a field or a command-line value, named in the message
+EXIT_OUTPUT = 3  # a result could not be written: a full disk, a read-only folder, named in the message
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -41,3 +45,23 @@ class InputError(Exception):
 
 class ScenarioError(InputError):
     """A scenario file is malformed, out of range, or names something that does not exist."""
+
+
+class OutputError(Exception):
+    """A result cannot be written (a full disk, a read-only folder): the file and the reason, for one line.
+
+    The CLI prints it and exits 3; whatever was being written is left out rather than half-written.
+    """
+
+    def __init__(self, path: object, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(self.render())
+
+    @classmethod
+    def from_os(cls, path: object, exc: OSError) -> OutputError:
+        """An OSError as an OutputError, naming the file the error names, or else `path`."""
+        return cls(exc.filename or path, exc.strerror or str(exc))
+
+    def render(self) -> str:
+        return f"{self.path}: cannot write it ({self.reason})"

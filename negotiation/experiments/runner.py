@@ -7,9 +7,13 @@
   A chunk's rows are written as one Parquet part, atomically, as soon as it is done: memory
   stays flat, and a chunk is on disk whole or not at all.
 - Resume skips the chunks already on disk, so an interrupted or killed sweep ends with every run
-  exactly once. At the end the parts are streamed, in run order, into one table: the same table
+  exactly once. Each part carries its sweep's hashes and is checked against the runs planned for
+  it (run numbers and seeds): a damaged or foreign part is played again, a stray file left out.
+  At the end the planned parts are streamed, in run order, into one table: the same table
   whatever the backend and the number of workers.
-- A run that raises is recorded with status "error" and its message; the sweep goes on.
+- A run that raises, or whose numbers come out NaN or infinite, is recorded with status "error"
+  and its message; the sweep goes on.
+- Pool workers exit when the sweep's process dies, even by SIGKILL: nothing is left running.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import select
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -29,11 +35,19 @@ from typing import Any
 import numpy as np
 
 from negotiation import __version__
-from negotiation.common.errors import InputError
+from negotiation.common.errors import InputError, OutputError
+from negotiation.common.files import check_target, foreign_entries, read_text, write_atomic
+from negotiation.common.jsontext import dumps, first_non_finite, loads
+from negotiation.common.limits import MAX_INPUT_BYTES
 from negotiation.experiments.sweeps import Sweep
 
 PARTS = "parts"
 ROUND_PARTS = "round_parts"
+MANIFEST = "manifest.json"
+TABLES = ("runs.parquet", "runs.csv", "rounds.parquet", "rounds.csv")
+# Everything a sweep folder may hold (its analysis too): what `--force` may replace.
+SWEEP_PATTERNS = (MANIFEST, PARTS, ROUND_PARTS, *TABLES, "analysis", ".*.tmp", ".analysis.partial-*")
+TAG = b"negotiation.sweep"  # a part's Parquet metadata: the sweep's and scenario's hashes, and its chunk
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,9 @@ def run_chunk(chunk: Chunk) -> tuple[int, list[dict], list[dict]]:
             summary = result.summary
             if chunk.metrics is not None:
                 summary = {m: summary[m] for m in chunk.metrics}
+            bad = first_non_finite(summary) or (first_non_finite(result.rows, "rounds") if chunk.keep_rounds else None)
+            if bad is not None:
+                raise ValueError(f"the run produced a number that is not finite ({bad})")
             row.update(status="ok", error=None)
             row.update({k: v for k, v in summary.items() if k not in ("scenario", "seed", "rounds")})
             if chunk.keep_rounds:
@@ -119,7 +136,8 @@ def pool(chunks: list[Chunk], workers: int) -> Iterator[tuple[int, list[dict], l
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["negotiation.experiments.runner", "negotiation.results"])
     todo = iter(chunks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=exit_with_parent,
+                             initargs=(os.getpid(),)) as ex:
         running = set()
         try:
             for chunk in todo:
@@ -137,6 +155,56 @@ def pool(chunks: list[Chunk], workers: int) -> Iterator[tuple[int, list[dict], l
             raise
 
 
+def exit_with_parent(parent: int) -> None:
+    """A pool worker's initializer: exit as soon as the sweep's process `parent` is gone, however it died.
+
+    A worker's parent is the forkserver, not the sweep, so the parent-death signal (prctl) would not
+    see the sweep die; a daemon thread waits on the sweep's process instead (a pidfd on Linux,
+    polling elsewhere) and ends the worker. Workers write nothing, so nothing is left half-done.
+    """
+    threading.Thread(target=_watch, args=(parent,), name="watch-sweep", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    try:
+        handle = os.pidfd_open(parent)  # readable once the process has exited (Linux 5.3+)
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        while _alive(parent):
+            time.sleep(0.5)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a Dask scheduler address that cannot be one (before anything starts), naming the problem."""
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+    except ImportError:
+        raise InputError("--scheduler", "Dask is not installed: pip install 'dask[distributed]'") from None
+    hint = "give one such as tcp://10.0.0.5:8786"
+    try:
+        scheme, location = parse_address(address, strict=False)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            host, port = parse_host_port(location)
+            if not host or not 0 < port < 65536:
+                raise ValueError("it needs a host and a port")
+    except (ValueError, TypeError) as exc:
+        raise InputError("--scheduler", f"{address!r} is not a scheduler address ({exc}): {hint}") from None
+
+
 def dask(chunks: list[Chunk], workers: int, scheduler: str | None = None) -> Iterator[tuple[int, list[dict], list[dict]]]:
     """Dask distributed: a real cluster at `scheduler`, or a local cluster of `workers` processes.
 
@@ -150,7 +218,10 @@ def dask(chunks: list[Chunk], workers: int, scheduler: str | None = None) -> Ite
                                host="127.0.0.1")
         client = Client(cluster)
     else:
-        client = Client(scheduler, timeout="20s")
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError("--scheduler", f"no Dask scheduler answers at {scheduler} ({exc})") from None
     try:
         todo = iter(chunks)
         window = max(2, 2 * max(workers, len(client.scheduler_info().get("workers", {})) or 1))
@@ -217,45 +288,120 @@ def sweep_manifest(sweep: Sweep, chunk_size: int, total: int) -> dict:
     }
 
 
-def _write_part(folder: Path, index: int, rows: list[dict]) -> None:
+def part_path(out: Path, parts_dir: str, index: int) -> Path:
+    return out / parts_dir / f"part-{index:07d}.parquet"
+
+
+def part_tag(sweep: Sweep, index: int) -> dict[bytes, bytes]:
+    """What a part records of where it belongs: the sweep's and the scenario's hashes, and its chunk."""
+    return {TAG: dumps({"sweep_hash": sweep.spec.digest(), "scenario_hash": sweep.base.digest(), "chunk": index},
+                       sort_keys=True).encode()}
+
+
+def _write_part(folder: Path, index: int, rows: list[dict], tag: dict[bytes, bytes] | None = None) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"part-{index:07d}.parquet"
     tmp = folder / f".part-{index:07d}.parquet.tmp"
     # Columns from every row, not just the first (from_pylist would drop what an error row lacks).
     keys = list(dict.fromkeys(k for row in rows for k in row))
-    pq.write_table(pa.table({k: [row.get(k) for row in rows] for k in keys}), tmp, compression="zstd")
-    os.replace(tmp, final)
+    table = pa.table({k: [row.get(k) for row in rows] for k in keys})
+    if tag:
+        table = table.replace_schema_metadata(tag)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, final)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(final, exc.strerror or str(exc)) from None
 
 
 def done_chunks(out: Path) -> set[int]:
-    return {int(p.stem.split("-")[1]) for p in (out / PARTS).glob("part-*.parquet")}
+    """The chunks with a summary part on disk (checked against the plan only by `resume_plan`)."""
+    return {int(p.stem.split("-")[1]) for p in (out / PARTS).glob("part-*.parquet") if p.stem.split("-")[1].isdigit()}
 
 
-def consolidate(out: Path, name: str, parts_dir: str, csv: bool) -> Path | None:
-    """Stream the parts, in chunk order, into one Parquet file (and a CSV on request)."""
+def part_problem(out: Path, chunk: Chunk, tag: dict[bytes, bytes], keep_rounds: bool) -> str | None:
+    """Why the parts on disk for `chunk` are not its planned runs (None if they are): unreadable, another
+    sweep's, other run numbers or seeds, or per-round rows that do not match."""
+    import pyarrow.parquet as pq
+
+    path = part_path(out, PARTS, chunk.index)
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        table = pq.read_table(path, columns=["run", "seed", "status"])
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError and others for a damaged file
+        return f"cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'damaged'})"
+    if TAG in meta and meta[TAG] != tag[TAG]:
+        return "belongs to another sweep (its hashes or chunk differ)"
+    runs, seeds = table.column("run").to_pylist(), table.column("seed").to_pylist()
+    if runs != [r[0] for r in chunk.runs] or seeds != [r[2] for r in chunk.runs]:
+        return f"holds runs {_span(runs)} with other seeds or numbers than the planned runs {_span([r[0] for r in chunk.runs])}"
+    if not keep_rounds:
+        return None
+    ok = {r for r, status in zip(runs, table.column("status").to_pylist()) if status == "ok"}
+    rounds_path = part_path(out, ROUND_PARTS, chunk.index)
+    if not rounds_path.exists():
+        return "has no per-round part" if ok else None
+    try:
+        kept = set(pq.read_table(rounds_path, columns=["run"]).column("run").to_pylist())
+    except Exception as exc:
+        return f"has a per-round part that cannot be read ({type(exc).__name__})"
+    return None if kept == ok else "has a per-round part for other runs"
+
+
+def _span(runs: list) -> str:
+    return f"{runs[0]}-{runs[-1]}" if runs else "(none)"
+
+
+def read_manifest(out: Path) -> dict:
+    """A sweep folder's manifest, checked enough to resume by: its hashes and chunk size; InputError if damaged."""
+    path = out / MANIFEST
+    fix = "continue in another --out, or start again here with --force"
+    data = loads(read_text(path, MAX_INPUT_BYTES, InputError), str(path))
+    if not isinstance(data, dict) or data.get("kind") != "sweep":
+        raise InputError(str(path), f"is not a sweep's manifest, so the parts here cannot be matched to a sweep: {fix}")
+    for key, kind in (("sweep_hash", str), ("scenario_hash", str), ("chunk_size", int), ("runs", int)):
+        value = data.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool) or (kind is int and value < 1):
+            raise InputError(str(path), f"{key}: missing or damaged ({value!r}), so the parts here cannot be matched "
+                             f"to a sweep: {fix}")
+    return data
+
+
+def consolidate(out: Path, name: str, parts_dir: str, csv: bool, indices: Iterable[int] | None = None) -> Path | None:
+    """Stream the parts, in chunk order, into one Parquet file (and a CSV on request).
+
+    `indices` are the chunks planned: only their parts are read (a stray file adds no rows).
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    parts = sorted((out / parts_dir).glob("part-*.parquet"))
+    if indices is None:
+        parts = sorted((out / parts_dir).glob("part-*.parquet"))
+    else:
+        parts = [p for p in (part_path(out, parts_dir, i) for i in indices) if p.exists()]
     if not parts:
         return None
-    schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+    schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive").remove_metadata()
     target, tmp = out / f"{name}.parquet", out / f".{name}.parquet.tmp"
-    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        for p in parts:
-            writer.write_table(_conform(pq.read_table(p), schema))
-    os.replace(tmp, target)
-    if csv:
-        import pyarrow.csv as pacsv
-
-        ctmp = out / f".{name}.csv.tmp"
-        with pacsv.CSVWriter(ctmp, schema) as writer:
+    try:
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             for p in parts:
                 writer.write_table(_conform(pq.read_table(p), schema))
-        os.replace(ctmp, out / f"{name}.csv")
+        os.replace(tmp, target)
+        if csv:
+            import pyarrow.csv as pacsv
+
+            ctmp = out / f".{name}.csv.tmp"
+            with pacsv.CSVWriter(ctmp, schema) as writer:
+                for p in parts:
+                    writer.write_table(_conform(pq.read_table(p), schema))
+            os.replace(ctmp, out / f"{name}.csv")
+    except OSError as exc:
+        raise OutputError(target, exc.strerror or str(exc)) from None
     return target
 
 
@@ -281,6 +427,7 @@ class SweepOutcome:
     errors: int
     skipped: int
     seconds: float
+    notes: tuple[str, ...] = ()  # what resume found on disk and did about it (parts played again, files left out)
 
 
 def default_chunk_size(total: int) -> int:
@@ -298,32 +445,39 @@ def execute(
     csv: bool = False,
     chunk_size: int | None = None,
     progress: Callable[[int, int], Callable[[Iterable], Iterable]] | None = None,
+    force: bool = False,
 ) -> SweepOutcome:
-    """Run a sweep into `out`, streaming results to disk; resumable."""
+    """Run a sweep into `out`, streaming results to disk; resumable.
+
+    A folder that holds files is refused unless `resume` (the same sweep: it goes on) or `force`
+    (an earlier sweep's results there are removed first).
+    """
     out = Path(out)
     points = len(sweep.points())
     total = points * sweep.spec.replicates
-    manifest_path = out / "manifest.json"
-    if manifest_path.exists():
-        old = json.loads(manifest_path.read_text())
-        if not resume:
-            raise InputError(str(out), "already holds a sweep's results: add --resume to continue it, or choose another --out")
-        if old.get("sweep_hash") != sweep.spec.digest() or old.get("scenario_hash") != sweep.base.digest():
+    manifest_path = out / MANIFEST
+    if resume and force:
+        raise InputError(str(out), "--force starts the sweep afresh and --resume continues it: give one of them")
+    if resume and manifest_path.exists():
+        old = read_manifest(out)
+        if old["sweep_hash"] != sweep.spec.digest() or old["scenario_hash"] != sweep.base.digest():
             raise InputError(str(out), "holds the results of a different sweep (or the scenario changed); choose another --out")
         chunk_size = old["chunk_size"]
     elif resume and (out / PARTS).exists():
         raise InputError(str(out), "has result parts but no manifest: cannot tell which sweep they belong to")
+    else:
+        _claim(out, force)
     chunk_size = chunk_size or default_chunk_size(total)
     manifest = sweep_manifest(sweep, chunk_size, total)
-    out.mkdir(parents=True, exist_ok=True)
-    from negotiation.common.files import write_atomic
-
-    write_atomic(manifest_path, json.dumps(manifest, indent=2) + "\n")
+    write_atomic(manifest_path, dumps(manifest, indent=2) + "\n")
 
     chunks = plan(sweep, chunk_size)
-    done = done_chunks(out) if resume else set()
+    done, notes = resume_plan(out, sweep, chunks) if resume else (set(), [])
     todo = [c for c in chunks if c.index not in done]
     skipped = sum(len(c.runs) for c in chunks if c.index in done)
+    if todo:  # the tables are made again at the end; until then the folder reads as unfinished
+        for name in TABLES:
+            (out / name).unlink(missing_ok=True)
     run_backend = BACKENDS[backend]
     stream = run_backend(todo, workers) if backend != "dask" else dask(todo, workers, scheduler)
     bar = progress(sum(len(c.runs) for c in todo), skipped) if progress else None
@@ -333,8 +487,8 @@ def execute(
     try:
         for index, rows, round_rows in stream:
             if round_rows:  # first: the summary part is what marks a chunk done for --resume
-                _write_part(out / ROUND_PARTS, index, round_rows)
-            _write_part(out / PARTS, index, rows)
+                _write_part(out / ROUND_PARTS, index, round_rows, part_tag(sweep, index))
+            _write_part(out / PARTS, index, rows, part_tag(sweep, index))
             errors += sum(r["status"] == "error" for r in rows)
             if bar is not None:
                 bar.update(len(rows))
@@ -345,9 +499,56 @@ def execute(
     finally:
         if bar is not None:
             bar.close()
-    consolidate(out, "runs", PARTS, csv)
-    consolidate(out, "rounds", ROUND_PARTS, csv)
-    return SweepOutcome(out, total, errors, skipped, time.perf_counter() - start)
+    indices = [c.index for c in chunks]
+    consolidate(out, "rounds", ROUND_PARTS, csv, indices)
+    consolidate(out, "runs", PARTS, csv, indices)  # last: runs.parquet is what marks the sweep finished
+    return SweepOutcome(out, total, errors, skipped, time.perf_counter() - start, tuple(notes))
+
+
+def _claim(out: Path, force: bool) -> None:
+    """Make `out` ready for a new sweep: refuse a folder that holds files, unless `force` and they are a sweep's."""
+    if (out / MANIFEST).exists() and not force:
+        raise InputError(str(out), "already holds a sweep's results: add --resume to continue it, --force to replace "
+                         "it, or choose another --out")
+    check_target(out, force, "a sweep's or batch's results", SWEEP_PATTERNS)
+    if out.exists():
+        import shutil
+
+        for path in sorted(out.iterdir(), key=lambda p: p.name != MANIFEST):  # the manifest first: unfinished
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError.from_os(out, exc) from None
+
+
+def resume_plan(out: Path, sweep: Sweep, chunks: list[Chunk]) -> tuple[set[int], list[str]]:
+    """The chunks whose parts on disk are exactly their planned runs, and notes on what else was found.
+
+    A part that does not match (damaged, cut short, another sweep's, other runs) is removed so that
+    its chunk is played again; files in parts/ that are no planned part are left out of the tables.
+    """
+    done, notes = set(), []
+    on_disk = done_chunks(out)
+    planned = {c.index for c in chunks}
+    for chunk in chunks:
+        if chunk.index not in on_disk:
+            continue
+        problem = part_problem(out, chunk, part_tag(sweep, chunk.index), sweep.spec.keep_rounds)
+        if problem is None:
+            done.add(chunk.index)
+            continue
+        notes.append(f"{PARTS}/{part_path(out, PARTS, chunk.index).name} {problem}: its runs are played again")
+        part_path(out, PARTS, chunk.index).unlink(missing_ok=True)
+        part_path(out, ROUND_PARTS, chunk.index).unlink(missing_ok=True)
+    stray = sorted(i for i in on_disk if i not in planned)
+    stray_names = [part_path(out, PARTS, i).name for i in stray]
+    if (out / PARTS).is_dir():
+        stray_names += [n for n in foreign_entries(out / PARTS, ("part-*.parquet", ".*.tmp"))]
+    if stray_names:
+        shown = ", ".join(stray_names[:5]) + (", ..." if len(stray_names) > 5 else "")
+        notes.append(f"{PARTS}/ holds files that are no part of this sweep ({shown}): left out of the tables")
+    return done, notes
 
 
 def tqdm_progress(total: int, initial: int):
@@ -365,4 +566,7 @@ def read_runs(folder: str | Path):
     path = Path(folder) / "runs.parquet"
     if not path.exists():
         raise InputError(str(folder), "no runs.parquet here: not a finished sweep or batch folder")
-    return pd.read_parquet(path)
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow's errors for a damaged file
+        raise InputError(str(path), f"cannot be read ({type(exc).__name__}): run the sweep again with --resume") from None

@@ -11,14 +11,18 @@ compare across parameters.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from negotiation.common.errors import InputError
-from negotiation.common.files import write_atomic
+from negotiation.common.files import read_text, result_folder, write_atomic
+from negotiation.common.jsontext import loads
+from negotiation.common.limits import MAX_INPUT_BYTES
+
+ANALYSIS = "analysis"
+ANALYSIS_PATTERNS = ("indices.csv", "points.csv", "report.md", "outcomes_vs_parameters.png", "agreement_map.png")
 
 OUTCOMES = {
     "deal": ("agreement reached", lambda df: df["agreement_reached"].astype(float) if "agreement_reached" in df else None),
@@ -50,7 +54,14 @@ def load(folder: Path):
         raise InputError(str(folder), "no manifest.json here: not a sweep or batch folder")
     from negotiation.experiments.runner import read_runs
 
-    return json.loads(manifest_path.read_text()), read_runs(folder)
+    manifest = loads(read_text(manifest_path, MAX_INPUT_BYTES, InputError), str(manifest_path))
+    needed = {"sweep": str, "replicates": int, "root_seed": int, "scenario_hash": str, "design": dict}
+    for key, kind in needed.items():
+        if not isinstance(manifest, dict) or not isinstance(manifest.get(key), kind):
+            raise InputError(str(manifest_path), f"{key}: missing or damaged: not a sweep's or batch's manifest")
+    if not isinstance(manifest["design"].get("method"), str) or manifest["replicates"] < 1:
+        raise InputError(str(manifest_path), "design or replicates damaged: not a sweep's or batch's manifest")
+    return manifest, read_runs(folder)
 
 
 def point_table(manifest: dict, runs):
@@ -229,12 +240,22 @@ def plot_agreement_map(points, params: list[str], outcome: str = "deal") -> byte
     return png_bytes(fig)
 
 
-def analyze(folder: str | Path) -> Report:
-    """Read a sweep folder, write analysis/ (indices.csv, plots, report.md) and return the report."""
+def analyze(folder: str | Path, force: bool = False) -> Report:
+    """Read a sweep folder, write analysis/ (indices.csv, plots, report.md) and return the report.
+
+    analysis/ is built beside itself and moved into place whole; an earlier one is replaced only if `force`.
+    """
     folder = Path(folder)
     manifest, runs = load(folder)
+    target = folder / ANALYSIS
+    with result_folder(target, force=force, what="an analysis", patterns=ANALYSIS_PATTERNS, marker="report.md") as out:
+        report = _analyze(manifest, runs, out)
+    return Report(report.text, [target / p.name for p in report.files])
+
+
+def _analyze(manifest: dict, runs, out: Path) -> Report:
+    """Write the analysis of `runs` into `out`; return the report, naming the files written."""
     points, params = point_table(manifest, runs)
-    out = folder / "analysis"
     files: list[Path] = []
     n_err = int((runs["status"] != "ok").sum())
     lines = [f"# What drives the outcome: {manifest['sweep']}", "",

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from negotiation.common.errors import InputError
+from negotiation.common.jsontext import first_non_finite
 from negotiation.results.result import run
 from negotiation.scenario import Scenario
 from negotiation.strategies import STRATEGIES, make_strategy
@@ -42,6 +44,10 @@ def play(scenario: Scenario, a: str, b: str, replicate: int, seed: int) -> dict:
     seat_a, seat_b = (g.name for g in scenario.governments[:2])
     result = run(scenario, seed, strategies={seat_a: make_strategy(a, {}), seat_b: make_strategy(b, {})})
     s = result.summary
+    bad = first_non_finite(s)
+    if bad is not None:  # a mean over such runs would be NaN too: say which run, rather than write it
+        raise InputError(scenario.name, f"the run of {a} against {b} with seed {seed} produced a number that is not "
+                         f"finite ({bad}): the scenario's numbers are outside what the model can compute with")
     tag = f"{seat_a}_{seat_b}" if (seat_a, seat_b) in result.pairs else f"{seat_b}_{seat_a}"
     return {
         "scenario": scenario.name,

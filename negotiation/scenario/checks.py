@@ -6,19 +6,28 @@ its name tables and the problems found so far; every check adds problems and nev
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from negotiation.common.errors import Problem
+from negotiation.common.errors import InputError, Problem
 from negotiation.scenario.coercion import ACT_KINDS, RetaliationRule
 from negotiation.scenario.events import Deadline, LeadersCall, Meeting, SetLevel
-from negotiation.scenario.problems import nearest, pydantic_problem
-from negotiation.scenario.schema import MAX_GRID, MAX_PACKAGES, InstrumentSpec, Scenario, StrategySpec
+from negotiation.scenario.problems import format_path, nearest, pydantic_problem
+from negotiation.scenario.schema import MAX_GRID, MAX_PACKAGES, MAX_ROUNDS, InstrumentSpec, Scenario, StrategySpec
 from negotiation.scenario.vocabulary import CONCESSIONS, UNITS, ExpiryRule, InstrumentKind, Role
 from negotiation.strategies import STRATEGIES
 
 PAIR_EVENTS = (LeadersCall, Meeting, Deadline)  # the kinds that name a pair of governments
+# No number in a scenario is larger: far above any tariff (percent), trade flow ($bn a year), weight or
+# round a scenario needs, and far below where the model's sums and products of them overflow.
+MAX_MAGNITUDE = 1e6
+LAST_DAY = dt.date(9999, 12, 31)  # the last date a four-digit ISO date (rounds.csv, the story) can name
+# Rounds past the last one that the game may still date: an agreement signed late runs this long at most
+# (the strategies' and the terminal game's 1-520 rounds), as may an announced deadline or a cooling-off.
+REACH = 520
 
 
 class Checks:
@@ -270,7 +279,7 @@ def packages(c: Checks) -> None:
     """A pair's packages are every combination of its instruments' grids: the game values them all, so cap them."""
     sizes: dict[frozenset, int] = {}
     for inst in c.s.instruments:
-        if inst.min < inst.max and inst.step > 0:
+        if inst.min < inst.max and inst.step > 0 and (inst.max - inst.min) / inst.step <= MAX_GRID:  # else reported
             pair = frozenset((inst.imposer, inst.target))
             sizes[pair] = sizes.get(pair, 1) * (int((inst.max - inst.min) / inst.step) + 2)
     for pair, size in sizes.items():
@@ -278,6 +287,64 @@ def packages(c: Checks) -> None:
             a, b = sorted(pair)
             c.add("instruments", f"the instruments between {a} and {b} make up to {size:,} packages (at most "
                   f"{MAX_PACKAGES:,}): use coarser steps or fewer instruments between them")
+
+
+def magnitudes(c: Checks) -> None:
+    """Every number is finite and at most MAX_MAGNITUDE in size (strategy parameters included)."""
+    stack: list[tuple[object, tuple]] = [(c.s.model_dump(mode="python"), ())]
+    while stack:
+        value, loc = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(reversed([(v, (*loc, k)) for k, v in value.items() if k != "basis"]))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(reversed([(v, (*loc, i)) for i, v in enumerate(value)]))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+                shown = f"{value:.3g}" if isinstance(value, float) else f"a number of {len(str(abs(value)))} digits"
+                c.add(format_path(loc), f"{shown} is out of range: numbers in a scenario are at most "
+                      f"{MAX_MAGNITUDE:,.0f} in size")
+
+
+def calendar(c: Checks) -> None:
+    """Every round the game may date, agreements outlasting the run included, falls on a date ISO can write."""
+    problem = horizon_problem(c.s, c.s.calendar.rounds, "calendar")
+    if problem is not None:
+        c.problems.append(problem)
+
+
+def last_round_named(s: Scenario, rounds: int) -> int:
+    """The latest round a game of `rounds` rounds may put a date on (an agreement's expiry after the last round)."""
+    expiries = [s.expiry_round(a) for a in s.agreements]
+    reach = max([REACH, *(a.extension_rounds for a in s.agreements)])
+    return max([rounds, *expiries]) + reach
+
+
+def horizon_problem(s: Scenario, rounds: int, path: str) -> Problem | None:
+    """A problem if a game of `rounds` rounds would name a date after LAST_DAY (the date type overflows there)."""
+    days = (last_round_named(s, rounds) - 1) * s.calendar.round_days
+    if days <= (LAST_DAY - s.calendar.start).days:
+        return None
+    extra = last_round_named(s, rounds) - rounds
+    return Problem(path, f"{rounds:,} rounds of {s.calendar.round_days} days from {s.calendar.start} (and up to "
+                   f"{extra:,} more for agreements that outlast them) reach about {days // 365:,} years ahead, past "
+                   f"{LAST_DAY}, the last date the game can write: use fewer or shorter rounds")
+
+
+def rounds_problems(s: Scenario, rounds: int, path: str = "rounds") -> list[Problem]:
+    """Problems with playing `s` for `rounds` rounds instead of its calendar's (as `--rounds` asks)."""
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= MAX_ROUNDS:
+        return [Problem(path, f"{rounds!r} is not a number of rounds from 1 to {MAX_ROUNDS:,}")]
+    problem = horizon_problem(s, rounds, path)
+    return [problem] if problem is not None else []
+
+
+def check_rounds(s: Scenario, rounds: int | None, origin: str = "--rounds") -> None:
+    """Raise an InputError if `s` cannot be played for `rounds` rounds (None: its calendar's own, already checked)."""
+    if rounds is None:
+        return
+    problems = rounds_problems(s, rounds, "")
+    if problems:
+        raise InputError(origin, problems)
 
 
 def basis(c: Checks) -> None:
@@ -339,7 +406,7 @@ def _rule(c: Checks, p: str, government: str, rule: RetaliationRule, own: list[I
 
 CHECKS: tuple[Callable[[Checks], None], ...] = (
     unique_names, column_names, declared_kinds, governments, instruments, officials, agreements, talks, events,
-    economy, packages, basis, coercion,
+    economy, packages, basis, coercion, magnitudes, calendar,
 )
 
 

@@ -35,6 +35,15 @@ def nearest(name: str, known: list[str] | tuple[str, ...]) -> str:
     return f"known: {', '.join(known) if known else '(none)'}{hint}"
 
 
+def pydantic_problems(errors: list) -> list[Problem]:
+    """Every pydantic error as a Problem, less the echoes: a list "too short" only because its items failed."""
+    locs = [tuple(err["loc"]) for err in errors]
+    def echo(k: int) -> bool:
+        loc = locs[k]
+        return errors[k]["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in locs)
+    return [pydantic_problem(err) for k, err in enumerate(errors) if not echo(k)]
+
+
 def pydantic_problem(err: dict) -> Problem:
     """One pydantic error as one Problem: the field's path as written in the file, and a plain message."""
     loc, event_kind = _clean_location(err["loc"])

@@ -25,6 +25,7 @@ from negotiation.scenario.vocabulary import UNITS, ExpiryRule, Indicator, Role
 SCHEMA_VERSION = 2
 MAX_GRID = 1000  # steps per instrument: offers and the bargaining analysis walk the grid
 MAX_PACKAGES = 200_000  # packages between one pair (the product of its instruments' grids): the pair's table
+MAX_ROUNDS = 10_000  # rounds of one game, from the file or from --rounds (checks.rounds_problems)
 
 
 class Source(Spec):
@@ -38,7 +39,7 @@ class Source(Spec):
 class Calendar(Spec):
     start: dt.date = Field(ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
     round_days: int = Field(7, strict=True, ge=1, le=366)
-    rounds: int = Field(26, strict=True, ge=1, le=10_000)
+    rounds: int = Field(26, strict=True, ge=1, le=MAX_ROUNDS)
     basis: Basis
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from negotiation.common import pages
 from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError, Problem
-from negotiation.common.files import write_atomic
+from negotiation.common.files import result_folder, write_atomic
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.ratification import Ratification, vote
 from negotiation.story.words import label, level_text
@@ -1152,16 +1152,24 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def write_briefs(scenario: Scenario, out_dir: str | Path) -> list[Path]:
-    """Write every seat's brief as `<seat>.md` and `<seat>.html`, plus an `index.html`; return the paths."""
+BRIEF_PATTERNS = ("*.md", "*.html")  # what a folder of briefs holds: what `force` may replace
+
+
+def write_briefs(scenario: Scenario, out_dir: str | Path, force: bool = False) -> list[Path]:
+    """Write every seat's brief as `<seat>.md` and `<seat>.html`, plus an `index.html`; return the paths.
+
+    The folder is built beside `out_dir` and moved into place whole, index.html last. A folder that
+    holds files is refused unless `force`, and then only if it holds briefs, which are all replaced
+    (no brief of another scenario's seat is left beside the new ones).
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     b = Briefing(scenario)
     seat_list = seats(scenario)
     written = []
-    for seat in seat_list:
-        text = brief(scenario, seat.id, b)
-        written.append(_write(out / f"{seat.id}.md", text))
-        written.append(_write(out / f"{seat.id}.html", brief_html(text)))
-    written.append(_write(out / "index.html", index_html(scenario, seat_list)))
-    return written
+    with result_folder(out, force=force, what="briefs", patterns=BRIEF_PATTERNS, marker="index.html") as tmp:
+        for seat in seat_list:
+            text = brief(scenario, seat.id, b)
+            written.append(_write(tmp / f"{seat.id}.md", text))
+            written.append(_write(tmp / f"{seat.id}.html", brief_html(text)))
+        written.append(_write(tmp / "index.html", index_html(scenario, seat_list)))
+    return [out / p.name for p in written]

@@ -848,11 +848,17 @@ def write_debrief(run_dir: str | Path, *, scenario_file: str | Path | None = Non
     """Write debrief.html and its pictures (PNG) into a run folder; return the report's path.
 
     `scenario_file` replaces the manifest's path when the scenario has moved (its hash is still checked).
+    An earlier debrief is replaced whole, as it is made from the run alone (whose hash is checked):
+    its report goes first (pictures without a report beside them are an unfinished debrief), then
+    every picture of it, then the new pictures are written, the report last.
     """
     d = build_debrief(run_dir, scenario_file)
     pics = pictures(d)
+    report = d.folder.path / REPORT
+    report.unlink(missing_ok=True)
+    for old in d.folder.path.glob("debrief-*.png"):
+        old.unlink()
     for name, data in pics.items():
         write_atomic(d.folder.path / name, data)
-    report = d.folder.path / REPORT
     write_atomic(report, render_html(d, pics))
     return report

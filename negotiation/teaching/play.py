@@ -30,7 +30,10 @@ from negotiation.strategies.moves import ObservationKind
 from negotiation.results import RunResult, manifest, summarise, write_run
 from negotiation.scenario import Role, Scenario, load_scenario, nearest
 from negotiation.strategies import Strategy, make_strategy
-from negotiation.teaching.transcript import INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, load_lesson, load_transcript
+from negotiation.common.limits import seed_problem
+from negotiation.scenario.checks import check_rounds
+from negotiation.teaching.transcript import (INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, append_answer,
+                                             load_lesson, load_transcript)
 
 QUIT_WORDS = ("quit", "exit")
 WIDTH = 100
@@ -48,13 +51,15 @@ class Prompter:
     """Asks one seat's questions until an answer makes sense, explaining each mistake.
 
     `asking` names the kind of the question pending (for transcripts); '?' runs `again` (the
-    seat shows its table once more); 'quit' pauses the session.
+    seat shows its table once more); 'quit' pauses the session. `accepted` is called once an
+    answer makes sense (the transcript keeps those only, so a stream of bad answers adds nothing).
     """
 
     def __init__(self, ask: Callable[[str], str] = input, say: Callable[[str], None] = print):
         self.ask, self.say = ask, say
         self.asking = ""
         self.again: Callable[[], None] | None = None
+        self.accepted: Callable[[], None] | None = None
 
     def question(self, kind: str, prompt: str, parse: Callable[[str], object]):
         while True:
@@ -66,9 +71,13 @@ class Prompter:
                 self.again()
                 continue
             try:
-                return parse(word)
+                value = parse(word)
             except ValueError as exc:
                 self.say(f"  ! {exc}")
+                continue
+            if self.accepted is not None:
+                self.accepted()
+            return value
 
 
 def choice(options: dict[str, str]) -> Callable[[str], str]:
@@ -584,7 +593,7 @@ def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> li
 
 
 class Console:
-    """The one terminal every seat shares: replays recorded answers, then asks; records each answer.
+    """The one terminal every seat shares: replays recorded answers, then asks; records each accepted answer.
 
     While recorded answers are replayed, what the seats say is held back (and dropped each
     round), so a resumed session opens on the screen where it stopped.
@@ -601,6 +610,7 @@ class Console:
         self.held: list[str] = []
         self.speaker: str | None = None
         self.round = 0
+        self.last: tuple[Answer, bool] | None = None  # the answer just given, and whether it was typed live
 
     @property
     def pending(self) -> int:
@@ -637,15 +647,21 @@ class Console:
             return self.replay(queue.popleft(), seat, kind, prompt)
         if not self.live:
             if seat == INSTRUCTOR:  # a paused session's instructor: no more injects
-                self.on_answer(Answer(round=self.round, seat=seat, kind=kind, answer=""), False)
+                self.last = (Answer(round=self.round, seat=seat, kind=kind, answer=""), False)
                 return ""
             raise InputError(self.origin, f"the transcript ends in round {self.round}, before the game does (the session "
                              f"was paused): continue it with `python run.py play --resume {self.origin}`")
         self.go_live()
         text = self.input(prompt)
-        if text.strip().lower() not in QUIT_WORDS:
-            self.on_answer(Answer(round=self.round, seat=seat, kind=kind, answer=text), True)
+        self.last = (Answer(round=self.round, seat=seat, kind=kind, answer=text), True)
         return text
+
+    def accept(self) -> None:
+        """The answer just given made sense: record it (a rejected answer, '?' or 'quit' is never recorded)."""
+        if self.last is not None:
+            answer, live = self.last
+            self.last = None
+            self.on_answer(answer, live)
 
     def replay(self, item: tuple[int, Answer], seat: str, kind: str, prompt: str) -> str:
         i, a = item
@@ -654,7 +670,7 @@ class Console:
                              f"{a.round}, but the game asks {seat} a {kind!r} question in round {self.round}: the "
                              "transcript does not match this scenario and seed"))
         self.emit(f"{prompt}{a.answer}")
-        self.on_answer(a, False)
+        self.last = (a, False)
         return a.answer
 
     def go_live(self) -> None:
@@ -719,6 +735,7 @@ class Session:
         io = Prompter()
         io.ask = lambda prompt: self.console.ask(seat, io.asking, prompt)
         io.say = lambda text: self.console.say(text, seat)
+        io.accepted = self.console.accept
         return io
 
     def human(self, seat: Seat) -> Strategy:
@@ -811,9 +828,10 @@ class Session:
     # -- records ------------------------------------------------------------------------------
 
     def on_answer(self, answer: Answer, live: bool) -> None:
+        """Keep an accepted answer; one typed now is also appended to the transcript's journal at once."""
         self.record.answers.append(answer)
         if live:
-            self.save()
+            append_answer(self.path, self.record.journal, answer)
 
     def save(self) -> None:
         self.record.save(self.path)
@@ -862,6 +880,10 @@ def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds:
           ask=input, say=print, plot: bool = True, open_information: bool = False) -> SessionEnd:
     """Set up a new session and play it."""
     scenario = load_scenario(scenario_file)
+    problem = seed_problem(seed)
+    if problem is not None:
+        raise InputError("--seed", problem)
+    check_rounds(scenario, rounds)
     ids = [s.id for s in find_seats(scenario, list(seats))]
     if not ids:
         raise InputError("--seat", "name at least one seat to play, e.g. --seat US or --seat US-Trump")
@@ -881,6 +903,7 @@ def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds:
 def resume(transcript: str | Path, *, ask=input, say=print, plot: bool = True) -> SessionEnd:
     """Continue a paused session: replay its answers, then ask again."""
     record, scenario = load_transcript(transcript)
+    unchecked_note(record, transcript, say)
     if record.finished:
         raise InputError(str(transcript), "this session is finished; replay it with "
                          f"`python run.py replay {transcript}`")
@@ -895,6 +918,7 @@ def replay(transcript: str | Path, *, out: str | Path | None = None, from_round:
     if bots and from_round is None:
         raise InputError("--bots", "needs --from ROUND: the round from which the bots take the human seats")
     record, scenario = load_transcript(path)
+    unchecked_note(record, path, say)
     if from_round is not None and not 1 <= from_round <= record.rounds:
         raise InputError("--from", f"round {from_round} is outside this session's rounds 1-{record.rounds}")
     answers = record.answers
@@ -910,6 +934,13 @@ def replay(transcript: str | Path, *, out: str | Path | None = None, from_round:
         header.save(folder / TRANSCRIPT)
     return Session(scenario, header, folder / TRANSCRIPT, ask=ask, say=say, replaying=answers, live=live,
                    origin=str(path), plot=plot).play()
+
+
+def unchecked_note(record: Transcript, path, say) -> None:
+    """Say so when a transcript predates setup digests: its seed, rounds and seats cannot be checked."""
+    if record.version == 1 and say is not None:
+        say(f"note: {path} is a transcript of version 1, saved without a digest of its setup: its seed, rounds "
+            "and seats are used as they stand (saving the session again protects them)")
 
 
 def same_files(a: Path, b: Path, names=("rounds.csv", "log.csv", "story.md")) -> bool | None:

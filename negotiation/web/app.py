@@ -19,9 +19,13 @@ import solara  # noqa: E402
 from mesa.visualization import SolaraViz, solara_viz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
-from negotiation.web.dashboard import DashboardModel, SeatBridge, scenario_path, agreement_rows, figure_png, shipped_scenarios, state_rows, story_lines, strategy_choices, utilities_now
+from negotiation.common.limits import seed_problem  # noqa: E402
+from negotiation.web.dashboard import (  # noqa: E402
+    RANGES, DashboardModel, SeatBridge, agreement_rows, figure_png, scenario_choices, scenario_path, served_scenario,
+    state_rows, story_lines, strategy_choices, utilities_now,
+)
 
-DEFAULT = os.environ.get("NEGOTIATION_SCENARIO", "june_2025_call")
+DEFAULT = served_scenario()
 
 # Mesa 3.3's SolaraViz gives every card half the page width and a fixed height, which leaves the
 # plot too small to read on a projector and clips the seat's screen. Stack the cards at full width
@@ -39,23 +43,24 @@ def _full_width_layout(num_components: int) -> list[dict]:
 solara_viz.make_initial_grid_layout = _full_width_layout
 
 
+def _slider(name: str, label: str, step: float, value: float | None = None) -> dict:
+    """A float slider over the range the server enforces for this control (dashboard.RANGES)."""
+    low, high, default = RANGES[name]
+    return {"type": "SliderFloat", "value": default if value is None else value, "min": low, "max": high, "step": step,
+            "label": label}
+
+
 MODEL_PARAMS = {
     # `scenario_name`, not `scenario`: Mesa 3.5's SolaraViz passes a `scenario` of its own when it resets a model.
-    "scenario_name": {"type": "Select", "value": DEFAULT, "values": list(dict.fromkeys([*shipped_scenarios(), DEFAULT])),
-                 "label": "Scenario"},
+    "scenario_name": {"type": "Select", "value": DEFAULT, "values": scenario_choices(), "label": "Scenario"},
     "seed": {"type": "SliderInt", "value": 1, "min": 0, "max": 999, "step": 1, "label": "Seed"},
     "strategy_a": {"type": "Select", "value": "scenario", "values": strategy_choices(), "label": "Seat A (US) strategy"},
     "strategy_b": {"type": "Select", "value": "scenario", "values": strategy_choices(), "label": "Seat B (China) strategy"},
-    "leader_weight_a": {"type": "SliderFloat", "value": 1.0, "min": 0.25, "max": 4.0, "step": 0.25,
-                        "label": "Seat A leader's influence (x)"},
-    "leader_weight_b": {"type": "SliderFloat", "value": 1.0, "min": 0.25, "max": 4.0, "step": 0.25,
-                        "label": "Seat B leader's influence (x)"},
-    "hawkishness_shift_a": {"type": "SliderFloat", "value": 0.0, "min": -0.5, "max": 0.5, "step": 0.05,
-                            "label": "Seat A officials' hawkishness (+/-)"},
-    "hawkishness_shift_b": {"type": "SliderFloat", "value": 0.0, "min": -0.5, "max": 0.5, "step": 0.05,
-                            "label": "Seat B officials' hawkishness (+/-)"},
-    "tariff_elasticity": {"type": "SliderFloat", "value": 2.5, "min": 0.5, "max": 6.0, "step": 0.1,
-                          "label": "Tariff elasticity of trade"},
+    "leader_weight_a": _slider("leader_weight_a", "Seat A leader's influence (x)", 0.25),
+    "leader_weight_b": _slider("leader_weight_b", "Seat B leader's influence (x)", 0.25),
+    "hawkishness_shift_a": _slider("hawkishness_shift_a", "Seat A officials' hawkishness (+/-)", 0.05),
+    "hawkishness_shift_b": _slider("hawkishness_shift_b", "Seat B officials' hawkishness (+/-)", 0.05),
+    "tariff_elasticity": _slider("tariff_elasticity", "Tariff elasticity of trade", 0.1, value=2.5),
 }
 
 
@@ -80,6 +85,8 @@ def RunPlot(model):
     """Instruments over time with agreements, expiries and detected violations marked; utilities; trade and stress."""
     update_counter.get()
     with solara.Card(f"Round {model.round} of {model.rounds}: the run so far"):
+        for problem in model.problems:  # a control's value the server refused, and what it used instead
+            solara.Error(problem, classes=["control-problem"])
         solara.Image(figure_png(model), width="100%")
 
 
@@ -133,6 +140,7 @@ def SeatView(model):
     seed, set_seed = solara.use_state(model.seed)
     started, set_started = solara.use_state(False)
     answer, set_answer = solara.use_state("")
+    refused, set_refused = solara.use_state("")
 
     def game():
         if started:
@@ -145,13 +153,22 @@ def SeatView(model):
         bridge.answer(answer)
         set_answer("")
 
+    def take_seat():
+        """Start the game only with a seed the CLI would accept; otherwise say why, and wait."""
+        why = seed_problem(seed)
+        set_refused(f"Seed: {why}." if why else "")
+        if not why:
+            set_started(True)
+
     with solara.Card("Take a seat"):
         if not started:
             _html("p", "Play a government against the bots, with the rules of the terminal game (python run.py play). "
                   "The session is saved as a transcript, for replay and debrief.")
             solara.Select("Your seat", values=[g.name for g in model.config.governments], value=seat, on_value=set_seat)
             solara.InputInt("Seed", value=seed, on_value=set_seed)
-            solara.Button("Take the seat", on_click=lambda: set_started(True), color="primary")
+            solara.Button("Take the seat", on_click=take_seat, color="primary")
+            if refused:
+                solara.Error(refused, classes=["seat-refused"])
             return
         with solara.Column(style={"max-height": "520px", "overflow": "auto"}):
             # the newest screenful: the questions come last, as at a terminal

@@ -4,23 +4,94 @@ The page (app.py, the only module that imports the UI library) passes plain keyw
 Mesa's SolaraViz does when it rebuilds a model from its sliders; this module turns them into a
 scenario (a new config, never a mutated one) and a TradeTalksModel, and prepares what the page
 shows, so that all of it is testable without a browser.
+
+A browser can send any value for any control, so every value is checked here, on the server,
+by the CLI's rules (a scenario is a shipped one or the file given to `ui`, never any path on the
+server; a seed is a whole number 0 or more; a strategy is a registered one; a number lies in the
+control's range). A value that fails is replaced by the control's default and the page shows why.
 """
 
 from __future__ import annotations
 
+import math
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
-from negotiation.common.shipped import shipped_scenarios
+from negotiation.common.errors import InputError
+from negotiation.common.limits import seed_problem
+from negotiation.common.shipped import DEFAULT_SCENARIO, shipped_scenarios
 from negotiation.game.model import TradeTalksModel
 from negotiation.story import agreement_name, day, label, level_text, sentence
-from negotiation.scenario import Role, Scenario, load_scenario, parse_scenario
+from negotiation.scenario import Role, Scenario, load_scenario, nearest, parse_scenario
 from negotiation.strategies import STRATEGIES, make_strategy
+
+SCENARIO_ENV = "NEGOTIATION_SCENARIO"  # the scenario given to `run.py ui`: a shipped name or a file's absolute path
+# The page's numeric controls: (lowest, highest, default). The sliders show these ranges; the server enforces them.
+RANGES = {
+    "leader_weight_a": (0.25, 4.0, 1.0),
+    "leader_weight_b": (0.25, 4.0, 1.0),
+    "hawkishness_shift_a": (-0.5, 0.5, 0.0),
+    "hawkishness_shift_b": (-0.5, 0.5, 0.0),
+    "tariff_elasticity": (0.5, 6.0, None),  # None: the scenario's own
+}
+
+
+def served_scenario() -> str:
+    """The scenario `ui` was started with (the page's default): a shipped name, or a file's absolute path."""
+    return os.environ.get(SCENARIO_ENV, DEFAULT_SCENARIO)
+
+
+def scenario_choices() -> list[str]:
+    """What the page may open: every shipped scenario by name, and the file given to `ui`."""
+    return list(dict.fromkeys([*shipped_scenarios(), served_scenario()]))
 
 
 def scenario_path(choice: str) -> Path:
-    """A shipped scenario's file by name, or the file itself."""
-    return shipped_scenarios().get(choice) or Path(choice)
+    """The file of a scenario the page may open; InputError for anything else (never an arbitrary path)."""
+    shipped = shipped_scenarios()
+    if not isinstance(choice, str):
+        raise InputError("scenario_name", f"{type(choice).__name__} is not a scenario's name")
+    if choice in shipped:
+        return shipped[choice]
+    if choice == served_scenario():
+        return Path(choice)
+    names = [*shipped, *([served_scenario()] if served_scenario() not in shipped else [])]
+    raise InputError("scenario_name", f"{str(choice)[:80]!r} is not a scenario this page serves ({nearest(str(choice), names)})")
+
+
+def checked_controls(controls: dict) -> tuple[dict, list[str]]:
+    """The page's control values checked by the CLI's rules: (usable values, one message per value replaced).
+
+    A value that fails is replaced by its default, so the page always has a model to show.
+    """
+    values, problems = dict(controls), []
+
+    def replace(name: str, default, why: str) -> None:
+        problems.append(f"{name}: {why}; using {default!r} instead")
+        values[name] = default
+
+    try:
+        scenario_path(values["scenario_name"])
+    except InputError as exc:
+        replace("scenario_name", served_scenario(), exc.problems[0].message)
+    seed = values["seed"]
+    if isinstance(seed, float) and seed.is_integer():
+        seed = values["seed"] = int(seed)  # a slider may send 4.0
+    why = seed_problem(seed)
+    if why:
+        replace("seed", 1, why)
+    for name in ("strategy_a", "strategy_b"):
+        if values[name] != "scenario" and values[name] not in STRATEGIES:
+            replace(name, "scenario", f"unknown strategy {str(values[name])[:40]!r} ({nearest(str(values[name]), strategy_choices())})")
+    for name, (low, high, default) in RANGES.items():
+        value = values[name]
+        if value is None and default is None:
+            continue
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and low <= value <= high
+        if not ok:
+            replace(name, default, f"{value!r} is not a number from {low:g} to {high:g}")
+    return values, problems
 
 
 def configure(
@@ -52,11 +123,15 @@ def configure(
 
 
 class DashboardModel(TradeTalksModel):
-    """The game as the page builds it: every setting a keyword, as SolaraViz expects."""
+    """The game as the page builds it: every setting a keyword, as SolaraViz expects.
+
+    Never raises for a control's value: `problems` lists each value refused (and replaced by its
+    default) for the page to show.
+    """
 
     def __init__(
         self,
-        scenario_name: str = "june_2025_call",
+        scenario_name: str = DEFAULT_SCENARIO,
         seed: int = 1,
         strategy_a: str = "scenario",
         strategy_b: str = "scenario",
@@ -67,14 +142,25 @@ class DashboardModel(TradeTalksModel):
         tariff_elasticity: float | None = None,
         strategies: dict | None = None,
     ):
-        base = load_scenario(scenario_path(scenario_name))
-        config = configure(base, leader_weight_a, leader_weight_b, hawkishness_shift_a, hawkishness_shift_b, tariff_elasticity)
-        self.scenario_choice = scenario_name
+        v, problems = checked_controls(dict(
+            scenario_name=scenario_name, seed=seed, strategy_a=strategy_a, strategy_b=strategy_b,
+            leader_weight_a=leader_weight_a, leader_weight_b=leader_weight_b, hawkishness_shift_a=hawkishness_shift_a,
+            hawkishness_shift_b=hawkishness_shift_b, tariff_elasticity=tariff_elasticity))
+        try:
+            base = load_scenario(scenario_path(v["scenario_name"]))
+            config = configure(base, v["leader_weight_a"], v["leader_weight_b"], v["hawkishness_shift_a"],
+                               v["hawkishness_shift_b"], v["tariff_elasticity"])
+        except InputError as exc:  # the file was edited since `ui` checked it, say: fall back to a shipped one
+            problems.append(f"scenario_name: {exc.render()}; using {DEFAULT_SCENARIO!r} instead")
+            v["scenario_name"] = DEFAULT_SCENARIO
+            config = load_scenario(scenario_path(DEFAULT_SCENARIO))
+        self.scenario_choice = v["scenario_name"]
+        self.problems = problems
         chosen = dict(strategies or {})
-        for seat, name in zip(config.governments[:2], (strategy_a, strategy_b)):
+        for seat, name in zip(config.governments[:2], (v["strategy_a"], v["strategy_b"])):
             if name != "scenario" and seat.name not in chosen:
                 chosen[seat.name] = make_strategy(name, {})
-        super().__init__(config, int(seed), strategies=chosen)
+        super().__init__(config, v["seed"], strategies=chosen)
 
 
 def strategy_choices() -> list[str]:
@@ -172,13 +258,18 @@ class SeatBridge:
         self._closed.set()
 
     def play(self, scenario_file: str, seat: str, seed: int, out: str | Path) -> None:
-        """Run a whole session (in the game's thread); keep how it ended."""
+        """Run a whole session (in the game's thread); keep how it ended, or why it could not go on.
+
+        Whatever goes wrong ends this session with a message on the page, never the page's thread.
+        """
+        from negotiation.common.errors import OutputError
         from negotiation.teaching import play
-        from negotiation.common.errors import InputError
 
         try:
             self.end = play.start(scenario_file, [seat], seed=seed, out=out, ask=self.ask, say=self.say)
-        except InputError as exc:
+        except (InputError, OutputError) as exc:
             self.error = exc.render()
+        except Exception as exc:  # a bug must not take the page down with it: report it, keep serving
+            self.error = f"the game stopped: {type(exc).__name__}: {exc}"
         self.prompt = None
         self.notify()
