@@ -137,3 +137,37 @@ def test_a_seat_in_the_browser_plays_by_the_terminal_rules(page_server, tmp_path
     s.shot(f"page-seat-{'accept' if last == 'a' else 'reject'}")
     assert s.errors == [] and not s.broken()
     s.close()
+
+
+def test_the_page_answers_only_requests_for_a_loopback_host(page_server):
+    """DNS rebinding: a request the browser sends for another site's name, to 127.0.0.1, is refused (issue 14)."""
+    import urllib.error
+    import urllib.request
+
+    url, _ = page_server
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Host": "localhost"}), timeout=10) as r:
+        assert r.status == 200
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, headers={"Host": "rebound.example"}), timeout=10)
+    assert refused.value.code == 400
+
+
+def test_a_bad_seed_in_the_seat_card_is_refused_on_the_page_and_the_game_still_starts(page_server):
+    """Before: a seed of -5 in the seat card killed the game's thread with a ValidationError (issue 14)."""
+    url, browser = page_server
+    s = Session(browser, url)
+    page = s.page
+    page.get_by_role("tab", name="Page 2").click()
+    seed = page.locator(".v-card", has_text="Take a seat").get_by_label("Seed")  # not the sidebar's slider
+    seed.fill("-5")
+    seed.press("Enter")
+    page.get_by_role("button", name="Take the seat").click()
+    page.locator(".seat-refused").wait_for(timeout=15_000)
+    assert "Seed: -5 is outside 0-" in page.locator(".seat-refused").inner_text()
+    seed.fill("3")
+    seed.press("Enter")
+    page.get_by_role("button", name="Take the seat").click()
+    page.locator(".seat-prompt").wait_for(timeout=20_000)
+    assert "seed 3" in page.locator(".seat-screen").inner_text()
+    assert s.errors == [] and not s.broken()
+    s.close()
