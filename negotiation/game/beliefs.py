@@ -59,6 +59,8 @@ class Beliefs:
         self.version = 0  # counts updates, so that what depends on the probabilities knows when to recompute
         self.beta = info.offer_rationality
         self.tau = info.response_noise
+        self._normalised_table: np.ndarray | None = None  # the last table an offer was observed against
+        self._log_norm = np.zeros(t)
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -67,14 +69,24 @@ class Beliefs:
 
     def government_values(self, official_values: np.ndarray) -> np.ndarray:
         """Each hypothesis's government utility from its officials' (K, T, n) -> (K, T)."""
-        return (official_values * self.influence).sum(-1)
+        weighted = official_values * self.influence
+        n = weighted.shape[-1]
+        if n >= 8:  # numpy sums eight or more terms pairwise
+            return weighted.sum(-1)
+        # fewer than eight: numpy adds them one after another, as this does, without the strided pass
+        total = weighted[..., 0].copy()
+        for i in range(1, n):
+            total += weighted[..., i]
+        return total
 
     def observe_offer(self, offered: np.ndarray, table: np.ndarray) -> None:
         """Bayes' rule after the counterpart offers a package worth `offered` (T,) to each hypothesis,
         `table` (K, T) being what every package is worth to each."""
-        z = self.beta * table
-        top = z.max(axis=0)
-        log_norm = top + np.log(np.exp(z - top).sum(axis=0))
+        if table is not self._normalised_table:  # the same table (held, so its id stays its own): the same sum
+            z = self.beta * table
+            top = z.max(axis=0)
+            self._normalised_table, self._log_norm = table, top + np.log(np.exp(z - top).sum(axis=0))
+        log_norm = self._log_norm
         self.log_p = self.log_p + self.beta * offered - log_norm
         self.log_p -= self.log_p.max()
         self.version += 1
