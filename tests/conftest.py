@@ -16,6 +16,14 @@ def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
 
 
+EXAMPLES = 8  # how many examples each property test tries: 8 in the quick loop, 25 with --run-slow (CI)
+
+
+def pytest_configure(config):
+    global EXAMPLES
+    EXAMPLES = 25 if config.getoption("--run-slow") else 8
+
+
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--run-slow"):
         return

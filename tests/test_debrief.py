@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import html
 import json
 import re
@@ -270,11 +271,17 @@ def has_the_premises(result) -> bool:
             and not any(e.kind.value == "detection" for e in log))
 
 
-def reworded_run(tmp_path):
-    """The first default-scenario run (seeds 1-60) with the premises, with every sentence of its log.csv replaced."""
+@functools.lru_cache(maxsize=1)
+def run_with_the_premises():
+    """The first default-scenario run (seeds 1-60) with the premises (searched once for the module's tests)."""
     scenario = load_scenario(DEFAULT)
-    result = next((r for r in (run(scenario, seed, source=str(DEFAULT)) for seed in range(1, 61)) if has_the_premises(r)),
-                  None)
+    return next((r for r in (run(scenario, seed, source=str(DEFAULT)) for seed in range(1, 61)) if has_the_premises(r)),
+                None)
+
+
+def reworded_run(tmp_path):
+    """The run with the premises, written, with every sentence of its log.csv replaced."""
+    result = run_with_the_premises()
     assert result is not None, "some run of the default scenario has an opposed ratification and an unseen breach"
     folder = write_run(result, tmp_path / "run", plot=False)
     rewrite_log(folder, lambda i, row: row.update(text=f"(line {i})"))

@@ -411,6 +411,7 @@ def _batch(out: Path, *extra) -> int:
     return main(["batch", "--runs", "12", "--rounds", "2", "--chunk", "3", "--out", str(out), *extra])
 
 
+@pytest.mark.slow  # end to end through real processes; CI runs it
 @pytest.mark.parametrize("damage", ["stray copy", "overwritten", "truncated", "another sweep"])
 def test_resume_checks_every_part_against_its_planned_runs(tmp_path, capsys, damage):
     """Before: a part copied to an unplanned number (stray) or over another part made `--resume` succeed with

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DEFAULT
+from conftest import DEFAULT, EXAMPLES
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import LogKind, Signed
 from negotiation.scenario import parse_scenario
@@ -63,7 +63,8 @@ def play(scenario, seed):
     return m
 
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example plays whole games: the quick loop tries 8, CI (`--run-slow`) 25; see conftest.py.
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

@@ -126,6 +126,7 @@ def test_grid_uses_levels_as_given(tmp_path):
 # ----------------------------------------------------------------------------- execution
 
 
+@pytest.mark.slow  # end to end through real processes; CI runs it
 def test_serial_and_pool_give_identical_tables(tmp_path):
     sweep = load_sweep(write_sweep(tmp_path, SMALL))
     execute(sweep, tmp_path / "serial", "serial", 1, chunk_size=2)
@@ -217,6 +218,7 @@ def test_an_interrupted_sweep_resumes_to_the_same_table(tmp_path, how):
     assert (out / "runs.parquet").read_bytes() == (tmp_path / "straight" / "runs.parquet").read_bytes()
 
 
+@pytest.mark.slow  # end to end through real processes; CI runs it
 def test_batch_command(tmp_path):
     done = cli("batch", DEFAULT, "--runs", 6, "--rounds", 6, "--workers", 2, "--csv", "--out", tmp_path / "b", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -235,6 +237,7 @@ def test_batch_command(tmp_path):
     assert debrief.returncode == 2 and "this is a sweep's folder" in debrief.stderr
 
 
+@pytest.mark.slow  # end to end through real processes; CI runs it
 def test_analyze_reports_sensitivity_for_a_morris_design(tmp_path):
     body = """
 seed: 2
@@ -287,6 +290,7 @@ def test_dask_retries_the_runs_of_a_dead_worker(tmp_path):
     assert (tmp_path / "dask" / "runs.parquet").read_bytes() == (tmp_path / "serial" / "runs.parquet").read_bytes()
 
 
+@pytest.mark.slow  # end to end through real processes; CI runs it
 def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(tmp_path):
     import fcntl
     import pty
@@ -294,7 +298,7 @@ def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(tmp_path):
     import struct
     import termios
 
-    args = [sys.executable, str(ROOT / "run.py"), "batch", str(DEFAULT), "--runs", "40", "--rounds", "6"]
+    args = [sys.executable, str(ROOT / "run.py"), "batch", str(DEFAULT), "--runs", "12", "--rounds", "4"]
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
     proc = subprocess.Popen([*args, "--out", str(tmp_path / "tty")], stdin=slave, stdout=slave, stderr=slave,
@@ -315,6 +319,6 @@ def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(tmp_path):
             break
     proc.wait(timeout=30)
     text = screen.decode(errors="replace")
-    assert "40/40" in text and "run/s" in text  # count, rate (and time left, in tqdm's [elapsed<left])
+    assert "12/12" in text and "run/s" in text  # count, rate (and time left, in tqdm's [elapsed<left])
     piped = cli(*args[2:], "--out", tmp_path / "pipe", cwd=tmp_path)
     assert piped.returncode == 0 and "run/s" not in piped.stderr and "%|" not in piped.stderr

@@ -88,6 +88,7 @@ def cli(*args, cwd):
                           text=True, timeout=300)
 
 
+@pytest.mark.slow  # end to end through real processes; CI runs it
 def test_tournament_command_end_to_end(tmp_path):
     args = ("tournament", "--strategies", ",".join(PAIR), "--replicates", 2, "--seed", 3)
     done = cli(*args, "--out", tmp_path / "a", cwd=tmp_path)
