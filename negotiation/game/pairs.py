@@ -134,7 +134,9 @@ class PairProblem:
     def table(self) -> np.ndarray:
         """Every package: (K, m) levels of the pair's instruments, one row per combination of grid points."""
         if self._table is None:
-            self._table = np.array(list(itertools.product(*self.grids)), dtype=float).reshape(-1, len(self.idx))
+            # itertools.product's order (the last instrument varies fastest), without a Python tuple per package
+            mesh = np.meshgrid(*[np.asarray(g, dtype=float) for g in self.grids], indexing="ij")
+            self._table = np.stack(mesh, axis=-1).reshape(-1, len(self.idx))
         return self._table
 
     def full(self, pair_levels: np.ndarray) -> np.ndarray:

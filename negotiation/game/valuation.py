@@ -59,6 +59,7 @@ class Valuation:
         self._problems: dict[frozenset, tuple[bytes, PairProblem]] = {}
         self._tables: dict[frozenset, tuple[tuple, PairValues]] = {}  # the latest table of each pair
         self._believed: dict[tuple[str, str], tuple[tuple, tuple[np.ndarray, np.ndarray]]] = {}
+        self._scores: dict[frozenset, tuple[tuple, np.ndarray]] = {}  # the latest table scores of each pair
         self._memo: dict[tuple, object] = {}  # answers valid while the state's levels, disputes and agreements hold
         self._context: tuple = ()
 
@@ -120,12 +121,22 @@ class Valuation:
     def values(self, g: str, h: str, pair_levels: np.ndarray, deal: bool = True, whole_table: bool = False) -> PairValues:
         """Both sides' true values of packages (K, m) of the pair's instruments (`whole_table`: they are its table)."""
         problem = self.problem(g, h)
-        sc = problem.scores(pair_levels, self.stress_shift(g, h, deal))
+        sc = self.table_scores(g, h, deal) if whole_table else problem.scores(pair_levels, self.stress_shift(g, h, deal))
         officials = tuple(problem.values(s, problem.true[s], pair_levels, sc,
                                          problem.table_distance(problem.true[s]) if whole_table else None) for s in (0, 1))
         governments = np.stack([officials[s] @ self.prefs.influence[problem.sides[s].gov, problem.sides[s].officials]
                                 for s in (0, 1)], axis=-1)
         return PairValues(officials, governments)  # type: ignore[arg-type]
+
+    def table_scores(self, g: str, h: str, deal: bool) -> np.ndarray:
+        """Both sides' indicator scores for every package of the pair's table (shared by true values and beliefs)."""
+        problem = self.problem(g, h)
+        shift = self.stress_shift(g, h, deal)
+        key = (problem.serial, shift)
+        hit = self._scores.get(frozenset((g, h)))
+        if hit is None or hit[0] != key:
+            hit = self._scores[frozenset((g, h))] = (key, problem.scores(problem.table, shift))
+        return hit[1]
 
     def table(self, g: str, h: str) -> PairValues:
         """Both sides' true values of every package in the pair's table (memoised)."""
@@ -201,7 +212,7 @@ class Valuation:
         """What each of g's hypotheses about h says packages are worth to h's officials (K, T, n) and to h (K, T)."""
         beliefs = self.state.beliefs[(g, h)]
         problem = self.problem(g, h)
-        sc = problem.scores(pair_levels, self.stress_shift(g, h, deal))
+        sc = self.table_scores(g, h, deal) if whole_table else problem.scores(pair_levels, self.stress_shift(g, h, deal))
         distance = problem.table_distance(beliefs.prefs) if whole_table else None
         off = problem.values(self.side(h, g), beliefs.prefs, pair_levels, sc, distance)
         return off, beliefs.government_values(off)
