@@ -57,6 +57,7 @@ class Valuation:
         self.state = state
         self.curvature = np.array([i.curvature for i in scenario.instruments], dtype=float)
         self._problems: dict[frozenset, tuple[bytes, PairProblem]] = {}
+        self._touching: dict[frozenset, np.ndarray] = {}
         self._tables: dict[frozenset, tuple[tuple, PairValues]] = {}  # the latest table of each pair
         self._believed: dict[tuple[str, str], tuple[tuple, tuple[np.ndarray, np.ndarray]]] = {}
         self._scores: dict[frozenset, tuple[tuple, np.ndarray]] = {}  # the latest table scores of each pair
@@ -92,16 +93,20 @@ class Valuation:
     def problem(self, g: str, h: str) -> PairProblem:
         """The pair's problem at the current base (rebuilt only when a level it depends on has changed)."""
         key = frozenset((g, h))
-        a, b = self.order(g, h)
-        p = self.economy.p
-        touching = ((p.imposer == a) | (p.target == a) | (p.imposer == b) | (p.target == b))
-        idx = self.pair_instruments(g, h)
-        touching[idx] = False
+        touching = self._touching.get(key)
+        if touching is None:  # the levels outside the pair that touch either government: fixed by the scenario
+            a, b = self.order(g, h)
+            p = self.economy.p
+            mask = ((p.imposer == a) | (p.target == a) | (p.imposer == b) | (p.target == b))
+            mask[self.pair_instruments(g, h)] = False
+            touching = self._touching[key] = np.flatnonzero(mask)
         signature = self.state.levels[touching].tobytes()
         hit = self._problems.get(key)
         if hit is None or hit[0] != signature:
+            a, b = self.order(g, h)
+            idx = self.pair_instruments(g, h)
             grids = [self.index.grids[k] for k in idx]
-            problem = PairProblem(p, idx, grids, a, b, self.state.levels, self.prefs, self.curvature)
+            problem = PairProblem(self.economy.p, idx, grids, a, b, self.state.levels, self.prefs, self.curvature)
             self._problems[key] = hit = (signature, problem)
         return hit[1]
 
