@@ -27,7 +27,7 @@ class EngagementSpec(Spec):
         + trust x the pair's mean trust + silence x min(1, rounds since the last contact / silence_rounds),
     and a leaders' call comes with chance 1 - exp(-calls x pressure); a ministerial meeting, and a
     summit (only after a ministerial meeting in the last `summit_window` rounds), the same way with
-    their own cadence. One draw per pair and kind a round, from the model's generator.
+    their own cadence, no sooner than `gap` rounds after the pair's last contact. One draw per pair and kind a round, from the model's generator.
     """
 
     calls: NonNegative = Field(1.0, description="Cadence of leaders' calls: the hazard per unit of pressure (0: none).")
@@ -45,7 +45,9 @@ class EngagementSpec(Spec):
     silence_rounds: Rounds = Field(8, description="Rounds without contact after which silence presses fully.")
     call_trust: Unit = Field(0.05, description="Added to each side's trust in the other by a leaders' call.")
     summit_trust: Unit = Field(0.1, description="Added to each side's trust in the other by a summit.")
-    summit_window: Rounds = Field(8, description="A summit needs a ministerial meeting within this many rounds before it.")
+    summit_window: Rounds = Field(8, description="A summit needs a ministerial meeting within this many rounds before it "
+                                  "(and each summit one of its own).")
+    gap: Rounds = Field(1, description="Rounds after any contact of the pair before the state brings another.")
     basis: Basis
 
 

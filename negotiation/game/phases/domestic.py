@@ -26,7 +26,7 @@ from negotiation.scenario import Indicator, Mandate, hostile_sign
 from negotiation.strategies.moves import Observation, ObservationKind
 
 EPS = 1e-9
-MARKETS, BREACH, TALKS, RATIFICATION = "markets falling", "a breach detected", "talks breaking off", "a deal failing at home"
+MARKETS, BREACH, TALKS, RATIFICATION = "a market fall", "a breach detected", "a breakdown of talks", "a deal failed at home"
 
 
 # ----------------------------------------------------------------------------- officials' own moves

@@ -6,8 +6,8 @@ ministerial meeting and a summit each come with chance 1 - exp(-cadence x pressu
 the model's generator per pair and kind a round whatever the pressure, so that runs stay
 reproducible and a change of pressure changes only the outcome of the draw. A call lifts trust
 both ways, is seen as goodwill (it softens stances and stays retaliation) and opens talks; a
-meeting opens talks; a summit, only after a ministerial meeting, lifts trust more. No contact
-comes in a round that already had one (a scheduled call, say).
+meeting opens talks; a summit, only after a ministerial meeting of its own, lifts trust more. No
+contact comes within `gap` rounds of the last (a scheduled call, say).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def arise(game: Game) -> None:
         total = sum(v for _, v in causes)
         draws = game.rng.random(3)  # call, meeting, summit: always three, so the stream does not depend on the state
         pair = frozenset((a, b))
-        if game.state.last_contact.get(pair) == game.state.round:
+        last = game.state.last_contact.get(pair)
+        if last is not None and game.state.round - last < spec.gap:
             continue
         for contact, cadence, u in ((Contact.CALL, spec.calls, draws[0]), (Contact.MEETING, spec.meetings, draws[1]),
                                     (Contact.SUMMIT, spec.summits, draws[2])):
@@ -107,6 +108,8 @@ def engage(game: Game, a: str, b: str, contact: Contact, total: float, causes: l
         counts[g] += 1
     if contact is Contact.MEETING:
         state.last_meeting[pair] = state.round
+    elif contact is Contact.SUMMIT:
+        del state.last_meeting[pair]  # the next summit needs a meeting of its own
     state.last_contact[pair] = state.round
     state.open_talks(a, b)
     state.log.append(Engaged(state.round, None, (a, b), contact, total, tuple(causes), boost))
