@@ -157,7 +157,6 @@ class GameState:
     flare_ups: dict[frozenset, list[int]] = field(default_factory=dict)  # pair -> rounds of recent hostile acts
     # instrument -> (the level its government last set, the level officials' own moves left it at, refusal said)
     mandate_base: dict[int, tuple[float, float, bool]] = field(default_factory=dict)
-    stress_seen: float | None = None  # market stress when influence was last reassessed
 
     def pending_threats(self, a: str, b: str) -> list[ThreatState]:
         """The threats pending between a and b, in either direction, oldest first."""

@@ -101,12 +101,10 @@ def shift_influence(game: Game) -> None:
     spec = game.config.domestic
     if spec is None:
         return
-    state = game.state
-    stress, before = float(game.economy.stress), state.stress_seen
-    state.stress_seen = stress
     if spec.influence_rate <= 0:
         return
-    for gov, cause, vindication in causes(game, before is not None and stress - before >= spec.market_fall - EPS):
+    before = game.state.rows[-1]["market_stress"]  # last round's, recorded after this phase
+    for gov, cause, vindication in causes(game, float(game.economy.stress) - before >= spec.market_fall - EPS):
         shift(game, gov, cause, vindication, spec.influence_rate)
 
 
