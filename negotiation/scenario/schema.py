@@ -19,8 +19,8 @@ from pydantic import Field, model_validator
 
 from negotiation.scenario.coercion import CoercionSpec
 from negotiation.scenario.events import EventSpec, flat_event
-from negotiation.scenario.politics import DomesticSpec, EngagementSpec, Mandate
 from negotiation.scenario.fields import Basis, Count, Name, NonNegative, Number, Positive, Spec, Unit
+from negotiation.scenario.politics import DomesticSpec, EngagementSpec, Mandate
 from negotiation.scenario.vocabulary import UNITS, ExpiryRule, Indicator, Role
 
 SCHEMA_VERSION = 2

@@ -21,7 +21,15 @@ import numpy as np
 from negotiation.game.phases.actions import grid_steps
 from negotiation.game.phases.events import learn
 from negotiation.game.protocol import Game, OfficialLike
-from negotiation.game.records import Change, Detected, InfluenceShifted, OfficialMoved, OfficialRefused, Ratified, TalksBrokeOff
+from negotiation.game.records import (
+    Change,
+    Detected,
+    InfluenceShifted,
+    OfficialMoved,
+    OfficialRefused,
+    Ratified,
+    TalksBrokeOff,
+)
 from negotiation.scenario import Indicator, Mandate, hostile_sign
 from negotiation.strategies.moves import Observation, ObservationKind
 
@@ -83,9 +91,9 @@ def beyond(game: Game, instrument: str, base: float, new: float, mandate: Mandat
     """Why a move to `new` needs the leader (None: within the mandate)."""
     inst = game.config.instrument(instrument)
     agreement = game.state.agreement_between(inst.imposer, inst.target)
-    if agreement is not None and instrument in agreement.committed:
-        if hostile_sign(inst.kind) * (new - agreement.committed[instrument]) > 0:
-            return "it would break a commitment in force"
+    committed = agreement.committed.get(instrument) if agreement is not None else None
+    if committed is not None and hostile_sign(inst.kind) * (new - committed) > 0:
+        return "it would break a commitment in force"
     if abs(new - base) < EPS:
         return None
     allowed = mandate.up if new > base else mandate.down

@@ -15,7 +15,7 @@ from negotiation.game.phases.actions import grid_steps
 from negotiation.game.phases.compliance import breach
 from negotiation.game.protocol import Game
 from negotiation.game.records import EventFired
-from negotiation.scenario import EventActor, EventKind, EventSpec, SetLevel, hostile_sign
+from negotiation.scenario import EventKind, EventSpec, SetLevel, hostile_sign
 from negotiation.strategies.moves import Observation, ObservationKind
 
 
