@@ -265,3 +265,19 @@ def test_a_market_fall_shifts_influence_toward_those_who_watch_markets_and_the_s
     table = v.table("A", "B")
     np.testing.assert_allclose(table.governments[:, 0], table.officials[0] @ np.array([0.4, 0.6]))
     assert [o.weight for o in m.governments["A"].officials] == pytest.approx([0.4, 0.6])
+
+
+def test_the_starts_bargaining_analysis_keeps_the_starts_influence_after_a_shift(tiny_data):
+    from negotiation.game.bargaining import pair_analysis
+
+    data = closed(tiny_data)
+    data["officials"][0]["influence"] = 0.5
+    data["officials"].append(official("Dora", "A", influence=0.5, indicators={"market_stress": 1.0}))
+    data = inject(domestic(data, move_propensity=0.0, influence_rate=0.2), kind="market_shock", stress=0.5)
+    m = model(data)
+    pa = pair_analysis(m, "A", "B")
+    start = pa.value(np.array([30.0, 40.0]))
+    m.inject("shock")
+    m.step()
+    assert m.counts.influence_shifts["A"] == 1
+    assert pa.value(np.array([30.0, 40.0])) == start  # the analysis of round 0 is not revalued with today's weights
