@@ -335,7 +335,7 @@ def _(r: OfficialMoved, s: Scenario, viewer: str | None = None) -> str:
 
 @sentence.register
 def _(r: OfficialRefused, s: Scenario, viewer: str | None = None) -> str:
-    if not sees(viewer, r.actor):
+    if not sees(viewer, r.actor or ""):
         return f"{r.actor} keeps {label(s.instrument(r.instrument))} where it is."
     return (f"{official_title(s, r.official)} would take {label(s.instrument(r.instrument))} to "
             f"{level_text(s, r.instrument, r.level)}, but that needs the leader: {r.why}.")
@@ -348,6 +348,6 @@ def _(r: InfluenceShifted, s: Scenario, viewer: str | None = None) -> str:
     text = f"The balance inside {r.actor} shifts after {r.cause}"
     if up:
         text += f", toward {' and '.join(up[:2])}"
-    if sees(viewer, r.actor):
+    if sees(viewer, r.actor or ""):
         text += " (" + ", ".join(f"{name} {before:.2f} to {after:.2f}" for name, before, after in r.shares) + ")"
     return text + "."

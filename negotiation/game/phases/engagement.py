@@ -79,8 +79,9 @@ def deadline_near(game: Game, a: str, b: str, window: int) -> bool:
     if agreement is not None:
         due.append(agreement.expiry_round)
     talks = state.talks.get(frozenset((a, b)))
-    if talks is not None and talks.announced_deadline() is not None:
-        due.append(talks.announced_deadline())
+    announced = talks.announced_deadline() if talks is not None else None
+    if announced is not None:
+        due.append(announced)
     due.extend(t.threat.due_round for t in state.pending_threats(a, b))
     return any(now <= r <= now + window for r in due)
 
