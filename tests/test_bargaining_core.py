@@ -172,7 +172,9 @@ def test_variety_across_seeds_comes_from_beliefs_and_home_politics(default_scena
             "types": 1, "salience_noise": 0.0, "ideal_noise": 0.0, "influence_noise": 0.0, "ratification_noise": 0.0}),
         "dynamics": honest.dynamics.model_copy(update={"violation_rate": 0.0, "breakdown": 0.0}),
         # threats (issue 11) are a further source of variety: whether to threaten, carry out or walk back
-        "governments": tuple(g.model_copy(update={"coercion": CoercionSpec()}) for g in honest.governments)})
+        "governments": tuple(g.model_copy(update={"coercion": CoercionSpec()}) for g in honest.governments),
+        # ... and so are contacts from the state and officials' own moves (issue 11)
+        "engagement": None, "domestic": None})
     assert len({tuple(run_log(known, seed)) for seed in range(3)}) == 1
 
 

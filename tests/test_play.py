@@ -289,8 +289,8 @@ def test_the_instructor_is_offered_the_injects_and_unknown_names_reprompt(tmp_pa
     assert ("no inject 'boom' in this scenario (known: court_strikes_tariffs, rare_earth_squeeze, new_chip_rule, "
             "market_selloff); or Enter for none") in p.text
     first = [e["text"] for e in log(end.folder) if e["round"] == "1" and e["kind"] == "event"]
-    assert ("A federal court rules the emergency tariffs unlawful and they are suspended: US tariff on China 30% -> 0%."
-            in first)
+    assert ("A federal court rules the emergency tariffs unlawful and they are suspended: US tariff on China 30% -> 0%"
+            " - a court's ruling, no one's concession and no one's hostile act." in first)
     assert float(rows(end.folder)[1]["level_us_tariff_cn"]) < 30
     assert json.loads(end.transcript.read_text())["injects"] == [
         {"round": 1, "name": "court_strikes_tariffs", "by": "instructor"}]

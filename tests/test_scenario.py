@@ -319,7 +319,9 @@ def test_checks_name_an_events_own_path(tiny_data):
 def test_the_digest_hashes_every_event_in_one_shape(default_scenario):
     """Hashes recorded before events had a class per kind (transcripts, briefs) must still match."""
     data = json.loads(default_scenario.canonical_json())
-    assert all(set(e) == set(EVENT_FIELDS) for e in data["events"] + data["injects"])
+    # ... and a set_level's actor (issue 11) shows only where it is not the default (its government)
+    assert all(set(e) - {"actor", "agency"} == set(EVENT_FIELDS) for e in data["events"] + data["injects"])
+    assert all("actor" not in e for e in data["events"])
     meeting = next(e for e in data["events"] if e["kind"] == "meeting")
     assert meeting["level"] is None and meeting["between"] == ["US", "China"]
 

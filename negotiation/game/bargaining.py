@@ -128,11 +128,13 @@ def pair_analysis(model, a: str, b: str) -> PairAnalysis:
     ua, ub = gov[:, sa], gov[:, sb]
     da, db = v.reservation(a, b), v.reservation(b, a)
     shift = v.stress_shift(a, b, True)
+    # Influence as it stands now: it shifts during a run (issue 11), and the analysis outlives this state.
+    influence = [v.prefs.influence[problem.sides[s].gov, problem.sides[s].officials].copy() for s in (0, 1)]
 
     def evaluate(pair_levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         scores = problem.scores(pair_levels, shift)
         sides = [problem.values(s, problem.true[s], pair_levels, scores) for s in (0, 1)]
-        g = [sides[s] @ v.prefs.influence[problem.sides[s].gov, problem.sides[s].officials] for s in (0, 1)]
+        g = [sides[s] @ influence[s] for s in (0, 1)]
         return g[sa], g[sb]
 
     return PairAnalysis(

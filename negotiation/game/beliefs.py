@@ -98,6 +98,26 @@ class Beliefs:
         self.log_p -= self.log_p.max()
         self.version += 1
 
+    def observe_act(self, j: int, level: float, grid: np.ndarray, span: float, official: int | None = None) -> None:
+        """Bayes' rule after the counterpart itself (or its `official`, by position among its officials) sets
+        the pair's instrument `j` to `level` (issue 11: a decree or an agency's rule reveals what it wants).
+
+        A Boltzmann choice over the instrument's grid, as for offers: a level is the likelier the less it
+        costs the actor, salience x distance from its ideal (the government's: by influence).
+        """
+        ideal, weight = self.prefs.ideal[..., j], self.prefs.weight[..., j]  # (T, n)
+        if official is None:
+            ideal, weight = (ideal * self.influence).sum(-1), (weight * self.influence).sum(-1)
+        else:
+            ideal, weight = ideal[:, official], weight[:, official]
+        z = -self.beta * weight[:, None] * np.abs(grid[None, :] - ideal[:, None]) / span  # (T, G)
+        top = z.max(axis=1)
+        log_norm = top + np.log(np.exp(z - top[:, None]).sum(axis=1))
+        chosen = -self.beta * weight * np.abs(level - ideal) / span
+        self.log_p = self.log_p + chosen - log_norm
+        self.log_p -= self.log_p.max()
+        self.version += 1
+
     def expected(self, values: np.ndarray) -> np.ndarray:
         """Values (K, T) averaged over the hypotheses by their probabilities: (K,)."""
         return values @ self.probabilities

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import ClassVar
 
-from negotiation.scenario import EventKind
+from negotiation.scenario import EventActor, EventKind
 from negotiation.strategies.moves import ThreatCondition
 
 
@@ -28,6 +28,8 @@ class LogKind(str, Enum):
     TALKS = "talks"  # talks break off or resume
     NOTE = "note"
     THREAT = "threat"  # a threat announced, lifted, carried out or walked back (issue 11)
+    ENGAGEMENT = "engagement"  # a call, meeting or summit that the state brought about (issue 11)
+    DOMESTIC = "domestic"  # an official's own move, or a shift of influence inside a government (issue 11)
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,17 @@ class EventFired(Record):
     event_kind: EventKind
     before: float | None = None
     deal_in_force: bool | None = None
+    by: EventActor | None = None  # set_level: who set it (the record's actor is the government, if it acted)
+    agency: str | None = None  # ... and which of its officials, for an agency's rule
 
     @property
     def data(self) -> dict:
-        return {"event": self.event, "kind": self.event_kind.value}
+        out = {"event": self.event, "kind": self.event_kind.value}
+        if self.by is not None:
+            out["by"] = self.by.value
+        if self.agency is not None:
+            out["agency"] = self.agency
+        return out
 
 
 @dataclass(frozen=True)
@@ -443,3 +452,88 @@ class ThreatWalkedBack(ThreatEntry):
     def data(self) -> dict:
         return {"target": self.target, "instrument": self.instrument, "outcome": "walked back",
                 "audience_cost": self.audience_cost, "record": list(self.record)}
+
+
+# -- engagement (issue 11): contact the state brought about -----------------------------------
+
+
+class Contact(str, Enum):
+    CALL = "call"  # the leaders speak
+    MEETING = "meeting"  # ministers meet
+    SUMMIT = "summit"  # the leaders meet
+
+
+@dataclass(frozen=True)
+class Engaged(Record):
+    """The state brought the pair to contact: `pressure` is the hazard's sum and `causes` its terms."""
+
+    kind: ClassVar[LogKind] = LogKind.ENGAGEMENT
+    pair: tuple[str, str]
+    contact: Contact
+    pressure: float
+    causes: tuple[tuple[str, float], ...]
+    trust: float = 0.0  # added to each side's trust
+
+    @property
+    def data(self) -> dict:
+        return {"pair": list(self.pair), "contact": self.contact.value, "pressure": self.pressure,
+                "causes": dict(self.causes), "trust": self.trust}
+
+
+@dataclass(frozen=True)
+class SummitRefused(Record):
+    """A summit came due but cannot be held: the pair's ministers have not met within the window."""
+
+    kind: ClassVar[LogKind] = LogKind.ENGAGEMENT
+    pair: tuple[str, str]
+    last_meeting: int | None
+
+    @property
+    def data(self) -> dict:
+        return {"pair": list(self.pair), "contact": "summit", "refused": True, "last_meeting": self.last_meeting}
+
+
+# -- domestic politics (issue 11) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficialMoved(Record):
+    """One of the actor government's officials moved an instrument it holds, within its mandate."""
+
+    kind: ClassVar[LogKind] = LogKind.DOMESTIC
+    official: str
+    change: Change
+    escalate: bool
+
+    @property
+    def data(self) -> dict:
+        return {"official": self.official, "instrument": self.change.instrument, "from": self.change.before,
+                "to": self.change.after}
+
+
+@dataclass(frozen=True)
+class OfficialRefused(Record):
+    """An official would have moved an instrument it holds to `level`, but that needs its leader (`why`)."""
+
+    kind: ClassVar[LogKind] = LogKind.DOMESTIC
+    official: str
+    instrument: str
+    level: float
+    why: str
+
+    @property
+    def data(self) -> dict:
+        return {"official": self.official, "instrument": self.instrument, "level": self.level, "refused": self.why}
+
+
+@dataclass(frozen=True)
+class InfluenceShifted(Record):
+    """Influence inside the actor government moved after `cause`: (official, before, after) shares."""
+
+    kind: ClassVar[LogKind] = LogKind.DOMESTIC
+    cause: str
+    shares: tuple[tuple[str, float, float], ...]
+
+    @property
+    def data(self) -> dict:
+        return {"cause": self.cause, "influence": {name: [before, after] for name, before, after in self.shares}}

@@ -109,6 +109,14 @@ class Counts:
     threats_carried_out: dict[str, int] = field(default_factory=dict)
     threats_walked_back: dict[str, int] = field(default_factory=dict)
     threats_lifted: dict[str, int] = field(default_factory=dict)
+    # -- engagement and domestic politics (issue 11): contact from the state, officials' moves, influence
+    state_calls: dict[str, int] = field(default_factory=dict)
+    state_meetings: dict[str, int] = field(default_factory=dict)
+    summits: dict[str, int] = field(default_factory=dict)
+    summits_refused: dict[str, int] = field(default_factory=dict)
+    official_moves: dict[str, int] = field(default_factory=dict)
+    official_moves_refused: dict[str, int] = field(default_factory=dict)
+    influence_shifts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def zero(cls, governments: list[str]) -> Counts:
@@ -142,6 +150,13 @@ class GameState:
     threat_records: dict[str, ThreatRecord] = field(default_factory=dict)
     audience_costs: dict[int, float] = field(default_factory=dict)  # official index -> utility lost for good
     threat_version: int = 0  # counts changes to threats: what values depend on them knows when to recompute
+    # -- engagement and domestic politics (issue 11)
+    influence_version: int = 0  # counts shifts of influence: what government values depend on it knows when to recompute
+    last_contact: dict[frozenset, int] = field(default_factory=dict)  # pair -> round of its last call, meeting or summit
+    last_meeting: dict[frozenset, int] = field(default_factory=dict)  # pair -> round of its last ministerial meeting
+    flare_ups: dict[frozenset, list[int]] = field(default_factory=dict)  # pair -> rounds of recent hostile acts
+    # instrument -> (the level its government last set, the level officials' own moves left it at, refusal said)
+    mandate_base: dict[int, tuple[float, float, bool]] = field(default_factory=dict)
 
     def pending_threats(self, a: str, b: str) -> list[ThreatState]:
         """The threats pending between a and b, in either direction, oldest first."""

@@ -67,7 +67,7 @@ class Valuation:
     def _cached(self, key: tuple, compute: Callable[[], T]) -> T:
         """Memoise an answer on the state it depends on: levels, disputes (their epoch), agreements in force and threats."""
         state = self.state
-        context = (state.levels.tobytes(), state.epoch, state.threat_version,
+        context = (state.levels.tobytes(), state.epoch, state.threat_version, state.influence_version,
                    tuple((a.name, a.expiry_round, a.status) for a in state.agreements if a.in_force))
         if context != self._context:
             self._memo.clear()
@@ -147,7 +147,7 @@ class Valuation:
         """Both sides' true values of every package in the pair's table (memoised)."""
         problem = self.problem(g, h)
         pair = frozenset((g, h))
-        key = (problem.serial, self.stress_shift(g, h, True))
+        key = (problem.serial, self.stress_shift(g, h, True), self.state.influence_version)
         hit = self._tables.get(pair)
         if hit is None or hit[0] != key:
             hit = self._tables[pair] = (key, self.values(g, h, problem.table, deal=True, whole_table=True))

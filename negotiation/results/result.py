@@ -85,6 +85,12 @@ def summarise(model: TradeTalksModel) -> dict:
     for key, counts in model.counts.items():
         for gov, n in counts.items():
             out[f"{key}_{gov}"] = n
+    # -- engagement and domestic politics (issue 11): totals a batch compares (pair contacts count once)
+    c = model.counts
+    for key in ("state_calls", "state_meetings", "summits", "summits_refused"):
+        out[key] = sum(getattr(c, key).values()) // 2
+    for key in ("official_moves", "official_moves_refused", "influence_shifts"):
+        out[key] = sum(getattr(c, key).values())
     for name in model.inst_names:
         series = [r[f"level_{name}"] for r in rows]
         out[f"initial_{name}"] = series[0]

@@ -8,6 +8,7 @@ from negotiation.scenario.checks import check_references
 from negotiation.scenario.coercion import CoercionSpec, RetaliationRule, RetaliationSpec, ThreatRecord, ThreatsSpec
 from negotiation.scenario.events import Deadline, EventSpec, LeadersCall, MarketShock, Meeting, SetLevel
 from negotiation.scenario.loading import load_scenario, parse_scenario, read_yaml, validate_mapping
+from negotiation.scenario.politics import DomesticSpec, EngagementSpec, Mandate
 from negotiation.scenario.problems import format_path, nearest
 from negotiation.scenario.schema import (
     MAX_GRID,
@@ -38,6 +39,7 @@ from negotiation.scenario.vocabulary import (
     INDICATORS,
     UNITS,
     ControlLevel,
+    EventActor,
     EventKind,
     ExpiryRule,
     Indicator,
@@ -54,5 +56,6 @@ __all__ = [
     "InformationSpec", "Preference", "Role", "Scenario", "SetLevel", "Source", "Statement", "StrategySpec", "StressSpec", "TalksSpec",
     "TradeFlow", "Traits", "check_references", "describe_level", "format_path", "json_schema", "load_scenario",
     "nearest", "parse_scenario", "read_yaml", "validate_mapping",
+    "DomesticSpec", "EngagementSpec", "EventActor", "Mandate",
     "CoercionSpec", "RetaliationRule", "RetaliationSpec", "ThreatRecord", "ThreatsSpec",
 ]

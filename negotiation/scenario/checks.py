@@ -189,6 +189,14 @@ def officials(c: Checks) -> None:
             if st.source not in c.source_ids:
                 c.add(f"{p}.statements[{k}].source",
                       f"unknown source {st.source!r} ({nearest(st.source, c.source_ids)})")
+        held = set()
+        for k, m in enumerate(o.mandates):
+            inst = c.instrument(f"{p}.mandates[{k}].instrument", m.instrument)
+            if inst is not None and inst.imposer != o.government:
+                c.add(f"{p}.mandates[{k}].instrument", f"{m.instrument} is imposed by {inst.imposer}, not {o.government}")
+            if m.instrument in held:
+                c.add(f"{p}.mandates[{k}].instrument", f"{m.instrument} is held twice by {o.name}")
+            held.add(m.instrument)
         if not any(pref.salience > 0 for pref in o.preferences.values()) and not any(o.indicators.values()):
             c.add(f"{p}.preferences",
                   "an official must care about something: give a positive salience or indicator weight")
@@ -254,7 +262,13 @@ def events(c: Checks) -> None:
             if isinstance(e, PAIR_EVENTS):
                 c.pair(f"{p}.between", e.between)
             elif isinstance(e, SetLevel):
-                c.level(f"{p}.level", c.instrument(f"{p}.instrument", e.instrument), e.level)
+                inst = c.instrument(f"{p}.instrument", e.instrument)
+                c.level(f"{p}.level", inst, e.level)
+                if inst is not None and e.agency is not None:
+                    own = [o.name for o in s.officials if o.government == inst.imposer]
+                    if e.agency not in own:
+                        c.add(f"{p}.agency", f"{e.agency!r} is not an official of {inst.imposer}, which imposes "
+                              f"{inst.name} ({nearest(e.agency, own)})")
 
 
 def economy(c: Checks) -> None:

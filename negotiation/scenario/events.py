@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from negotiation.scenario.fields import Basis, Change, Name, Number, Spec
-from negotiation.scenario.vocabulary import EventKind
+from negotiation.scenario.vocabulary import EventActor, EventKind
 
 Pair = tuple[Name, Name]
 
@@ -52,11 +52,26 @@ class Meeting(_Event):
 
 
 class SetLevel(_Event):
-    """A ruling or decree sets an instrument's level (a court suspending tariffs, a new control)."""
+    """A ruling or decree sets an instrument's level (a court suspending tariffs, a new control).
+
+    `actor` says who: by default the instrument's imposer (its government, by decree); `agency` an
+    official of the imposer (named in `agency`) acting for its government; a `court` or the `market`
+    is no one's act. A government's or agency's change is seen by the target like any unilateral
+    move (a raise is hostile and may be answered); a court's cut is neither a concession nor hostile.
+    """
 
     kind: Literal[EventKind.SET_LEVEL]
     instrument: str
     level: Number = Field(description="The instrument's new level, within its bounds.")
+    actor: EventActor = Field(EventActor.GOVERNMENT, description="Who sets the level: government (default: the "
+                              "instrument's imposer, by decree), agency (one of its officials), court or market.")
+    agency: Name | None = Field(None, description="For actor agency: the imposer's official whose rule it is.")
+
+    @model_validator(mode="after")
+    def _agency_named(self) -> SetLevel:
+        if (self.actor is EventActor.AGENCY) != (self.agency is not None):
+            raise ValueError("name the official in `agency` exactly when actor is agency")
+        return self
 
 
 class MarketShock(_Event):
@@ -87,7 +102,10 @@ EVENT_CLASSES: dict[EventKind, type[_Event]] = {
 EventSpec = Annotated[Union[LeadersCall, Meeting, SetLevel, MarketShock, Deadline], Field(discriminator="kind")]
 
 # Every field any kind has, in a stable order: the shape an event had when one class held all kinds.
-EVENT_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for cls in EVENT_CLASSES.values() for f in cls.model_fields))
+# The actor fields (issue 11) are left out when at their defaults, so older scenarios keep their hash.
+ACTOR_FIELDS = {"actor": EventActor.GOVERNMENT.value, "agency": None}
+EVENT_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for cls in EVENT_CLASSES.values() for f in cls.model_fields
+                                                    if f not in ACTOR_FIELDS))
 
 
 def flat_event(dumped: dict) -> dict:
@@ -96,4 +114,5 @@ def flat_event(dumped: dict) -> dict:
     Scenario digests hash events in this shape, so a scenario keeps the hash that transcripts,
     briefs and manifests written before events had one class per kind recorded for it.
     """
-    return {**dict.fromkeys(EVENT_FIELDS), **dumped}
+    kept = {k: v for k, v in dumped.items() if not (k in ACTOR_FIELDS and v == ACTOR_FIELDS[k])}
+    return {**dict.fromkeys(EVENT_FIELDS), **kept}

@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 from negotiation.scenario.coercion import CoercionSpec
 from negotiation.scenario.events import EventSpec, flat_event
 from negotiation.scenario.fields import Basis, Count, Name, NonNegative, Number, Positive, Spec, Unit
+from negotiation.scenario.politics import DomesticSpec, EngagementSpec, Mandate
 from negotiation.scenario.vocabulary import UNITS, ExpiryRule, Indicator, Role
 
 SCHEMA_VERSION = 2
@@ -92,6 +93,8 @@ class OfficialSpec(Spec):
         0.0, description="Weight on keeping leverage: on not lowering the government's coercive measures against a "
         "counterpart below the counterpart's against it (on the same footing as saliences).")
     statements: tuple[Statement, ...] = ()
+    # -- domestic politics (issue 11): the instruments the official holds and may move on its own
+    mandates: tuple[Mandate, ...] = ()
     basis: Basis
 
 
@@ -269,6 +272,9 @@ class Scenario(Spec):
     economy: EconomySpec
     information: InformationSpec
     dynamics: DynamicsSpec
+    # -- engagement and domestic politics (issue 11, scenario/politics.py); absent: as before
+    engagement: EngagementSpec | None = None
+    domestic: DomesticSpec | None = None
     basis: Basis
 
     # Derived look-ups (not part of the file).
@@ -305,6 +311,12 @@ class Scenario(Spec):
         for g in data["governments"]:  # a government without a coercion block hashes as before the block existed
             if g.get("coercion") == neutral:
                 del g["coercion"]
+        for o in data["officials"]:  # nor an official without mandates, nor a scenario without the new blocks
+            if not o.get("mandates"):
+                o.pop("mandates", None)
+        for key in ("engagement", "domestic"):
+            if data.get(key) is None:
+                data.pop(key, None)
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     def digest(self) -> str:

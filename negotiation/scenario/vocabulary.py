@@ -93,3 +93,17 @@ def describe_level(kind_unit: str, level: float) -> str:
     if float(level).is_integer() and 0 <= level <= 3:
         return f"level {int(level)} ({ControlLevel(int(level)).name.lower()})"
     return f"level {level:g}"
+
+
+class EventActor(str, Enum):
+    """Who sets a level when an event does (issue 11, "shocks are acts")."""
+
+    GOVERNMENT = "government"  # the instrument's imposer, by decree: its act, like any unilateral move
+    AGENCY = "agency"  # one of the imposer's officials (a ministry's new rule): still an act of its government
+    COURT = "court"  # a court's ruling: no one's act, neither a concession nor hostile
+    MARKET = "market"  # the market moves it (a price-set level): no one's act either
+
+    @property
+    def acts_for_government(self) -> bool:
+        """Is the change an act of the imposer's government (seen, answered, learnt from)?"""
+        return self in (EventActor.GOVERNMENT, EventActor.AGENCY)

@@ -16,12 +16,17 @@ from negotiation.game.records import (
     BreachNeverFound,
     CannotAccept,
     Change,
+    Contact,
     Detected,
+    Engaged,
     EventFired,
     Expired,
     Extended,
+    InfluenceShifted,
     NoOffer,
     OfferMade,
+    OfficialMoved,
+    OfficialRefused,
     OpenBreach,
     QuietBreach,
     Ratified,
@@ -31,6 +36,7 @@ from negotiation.game.records import (
     Signed,
     StepImplemented,
     StepWithheld,
+    SummitRefused,
     TalksBrokeOff,
     TalksResumed,
     ThreatCarriedOut,
@@ -38,7 +44,7 @@ from negotiation.game.records import (
     ThreatMade,
     ThreatWalkedBack,
 )
-from negotiation.scenario import EventKind, Role, Scenario
+from negotiation.scenario import EventActor, EventKind, Role, Scenario
 from negotiation.strategies.moves import ThreatCondition
 from negotiation.story.words import agreement_name, change_text, day, label, level_text
 
@@ -63,7 +69,7 @@ def _(r: EventFired, s: Scenario, viewer: str | None = None) -> str:
     e = next(x for x in (*s.events, *s.injects) if x.name == r.event)
     title = (e.description or e.name.replace("_", " ")).rstrip(".")
     if e.kind is EventKind.SET_LEVEL:
-        return f"{title}: {change_text(s, Change(e.instrument, r.before, e.level))}."
+        return f"{title}: {change_text(s, Change(e.instrument, r.before, e.level))}{by_whom(r, s)}."
     if e.kind is EventKind.MARKET_SHOCK:
         direction, where = ("adds", "to") if e.stress > 0 else ("takes", "from")
         return f"{title}: it {direction} {abs(e.stress):.2f} {where} market stress (which then fades as usual)."
@@ -74,6 +80,18 @@ def _(r: EventFired, s: Scenario, viewer: str | None = None) -> str:
     if e.kind is EventKind.DEADLINE:
         return f"{title}." + (" An agreement is in force." if r.deal_in_force else " It passes without a deal.")
     return f"{title}."
+
+
+def by_whom(r: EventFired, s: Scenario) -> str:
+    """Who set the level (issue 11): an act of a government, or of no one."""
+    if r.by is EventActor.AGENCY and r.agency is not None:
+        official = next(o for o in s.officials if o.name == r.agency)
+        return f" - a rule of {official.title or official.name}, an act of {r.actor}"
+    if r.by is EventActor.COURT:
+        return " - a court's ruling, no one's concession and no one's hostile act"
+    if r.by is EventActor.MARKET:
+        return " - the market's doing, no one's act"
+    return f" - an act of {r.actor}" if r.actor else ""
 
 
 @sentence.register
@@ -276,4 +294,60 @@ def _(r: ThreatWalkedBack, s: Scenario, viewer: str | None = None) -> str:
     text = f"{r.actor} walks back its threat against {r.target} ({what}): its record is now {carried} carried out, {walked} walked back"
     if r.audience_cost > 0:
         text += f", and {r.leader} pays an audience cost ({r.audience_cost:.3f} of {r.actor}'s utility, for good)"
+    return text + "."
+
+
+# -- engagement and domestic politics (issue 11) ----------------------------------------------
+
+
+CONTACT_WORDS = {Contact.CALL: "The leaders of {a} and {b} speak by phone",
+                 Contact.MEETING: "Ministers of {a} and {b} meet",
+                 Contact.SUMMIT: "The leaders of {a} and {b} meet at a summit"}
+
+
+@sentence.register
+def _(r: Engaged, s: Scenario, viewer: str | None = None) -> str:
+    a, b = r.pair
+    top = [name for name, value in sorted(r.causes, key=lambda c: -c[1]) if value > 0][:2]
+    why = f", brought on by {' and '.join(top)}" if top else ""
+    text = CONTACT_WORDS[r.contact].format(a=a, b=b) + why + "."
+    if r.trust:
+        text += f" Trust rises by {r.trust:.2f} each way."
+    return text + " Talks are open."
+
+
+@sentence.register
+def _(r: SummitRefused, s: Scenario, viewer: str | None = None) -> str:
+    a, b = r.pair
+    return f"A summit between {a} and {b} is mooted but cannot be held before their ministers have met."
+
+
+def official_title(s: Scenario, name: str) -> str:
+    official = next(o for o in s.officials if o.name == name)
+    return official.title or official.name
+
+
+@sentence.register
+def _(r: OfficialMoved, s: Scenario, viewer: str | None = None) -> str:
+    return (f"{official_title(s, r.official)} moves on its own, within its mandate: {change_text(s, r.change)} "
+            f"(an act of {r.actor}).")
+
+
+@sentence.register
+def _(r: OfficialRefused, s: Scenario, viewer: str | None = None) -> str:
+    if not sees(viewer, r.actor or ""):
+        return f"{r.actor} keeps {label(s.instrument(r.instrument))} where it is."
+    return (f"{official_title(s, r.official)} would take {label(s.instrument(r.instrument))} to "
+            f"{level_text(s, r.instrument, r.level)}, but that needs the leader: {r.why}.")
+
+
+@sentence.register
+def _(r: InfluenceShifted, s: Scenario, viewer: str | None = None) -> str:
+    gained = sorted(((after - before, name) for name, before, after in r.shares), reverse=True)
+    up = [name for d, name in gained if d > 0]
+    text = f"The balance inside {r.actor} shifts after {r.cause}"
+    if up:
+        text += f", toward {' and '.join(up[:2])}"
+    if sees(viewer, r.actor or ""):
+        text += " (" + ", ".join(f"{name} {before:.2f} to {after:.2f}" for name, before, after in r.shares) + ")"
     return text + "."

@@ -76,6 +76,8 @@ class ObservationKind(str, Enum):
     # -- coercion (issue 11)
     THREAT = "threat"  # announced a dated measure with a condition (words, not yet an act)
     THREAT_CARRIED_OUT = "threat carried out"  # carried out a threatened measure: an escalation
+    # -- shocks (issue 11)
+    RULING = "ruling"  # a court (or the market) moved one of the actor's instruments: no one's act, neither side
 
     @property
     def hostile(self) -> bool:

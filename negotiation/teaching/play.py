@@ -148,6 +148,7 @@ NEWS = {
     ObservationKind.SNAP_BACK: "{inst} snapped back to {level}: the agreement expired",
     ObservationKind.THREAT: "{actor} threatens to raise {inst} (now {level}) unless its condition is met",
     ObservationKind.THREAT_CARRIED_OUT: "{actor} carried out its threat: {inst} is now {level}",
+    ObservationKind.RULING: "a ruling moved {actor}'s {inst} (now {level}): no one's act",
 }
 
 

@@ -1,10 +1,21 @@
-"""Phase 1: scheduled and injected events fire (calls, meetings, rulings, market shocks, deadlines)."""
+"""Phase 1: scheduled and injected events fire (calls, meetings, rulings, market shocks, deadlines).
+
+A level set by an event is an act of someone (issue 11, "shocks are acts"): the imposer's
+government or one of its agencies acts like any unilateral move (the target sees it, may answer
+it, and learns from it what the actor wants; a raise out of the blue costs the target's trust), a
+court or the market acts for no one (the target sees a ruling, neither hostile nor a concession).
+Either way every government's values and reservation values follow the new level.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
+from negotiation.game.phases.actions import grid_steps
+from negotiation.game.phases.compliance import breach
 from negotiation.game.protocol import Game
 from negotiation.game.records import EventFired
-from negotiation.scenario import EventKind, EventSpec
+from negotiation.scenario import EventKind, EventSpec, SetLevel, hostile_sign
 from negotiation.strategies.moves import Observation, ObservationKind
 
 
@@ -26,11 +37,16 @@ def apply(game: Game, e: EventSpec) -> None:
                 i, j = gi[x], gi[y]
                 state.trust[i, j] = min(1.0, max(0.0, state.trust[i, j] + boost))
                 state.news.append(Observation(state.round, x, y, ObservationKind.GOODWILL))
+        else:
+            state.last_meeting[frozenset((a, b))] = state.round
+        state.last_contact[frozenset((a, b))] = state.round
         state.open_talks(a, b)
     elif e.kind is EventKind.SET_LEVEL:
-        k = game.index.inst_index[e.instrument]
-        before = float(state.levels[k])
-        state.levels[k] = e.level
+        before = set_level(game, e)
+        spec = game.config.instrument(e.instrument)
+        actor = spec.imposer if e.actor.acts_for_government else None
+        state.log.append(EventFired(state.round, actor, e.name, e.kind, before, None, e.actor, e.agency))
+        return
     elif e.kind is EventKind.MARKET_SHOCK:
         game.economy.shock(e.stress)
     elif e.kind is EventKind.DEADLINE:
@@ -38,3 +54,50 @@ def apply(game: Game, e: EventSpec) -> None:
         if not deal and e.stress:
             game.economy.shock(e.stress)
     state.log.append(EventFired(state.round, None, e.name, e.kind, before, deal))
+
+
+def set_level(game: Game, e: SetLevel) -> float:
+    """Set the level and let the target see who did it; returns the level replaced."""
+    state, index = game.state, game.index
+    k = index.inst_index[e.instrument]
+    spec = game.config.instruments[k]
+    old = float(state.levels[k])
+    state.levels[k] = e.level
+    if e.level == old:
+        return old
+    imposer, target = spec.imposer, spec.target
+    if not e.actor.acts_for_government:
+        state.news.append(Observation(state.round, imposer, target, ObservationKind.RULING, spec.name, spec.kind,
+                                      steps=grid_steps(old, e.level, spec.step), before=old))
+        return old
+    sign = hostile_sign(spec.kind)
+    escalate = sign * (e.level - old) > 0
+    (state.counts.escalations if escalate else state.counts.de_escalations)[imposer] += 1
+    learn(game, spec.name, imposer, target, e.level, e.agency)
+    a = state.agreement_between(imposer, target)
+    if escalate and a is not None and spec.name in a.committed and sign * (e.level - a.committed[spec.name]) > 0:
+        breach(game, a, imposer, spec.name, overt=True)  # trust falls, the agreement is void, the target sees it
+        return old
+    if escalate:  # a decree out of the blue: the target trusts the imposer less, as after a breach
+        i, j = index.gov_index[target], index.gov_index[imposer]
+        state.trust[i, j] = max(0.0, state.trust[i, j] - game.config.dynamics.trust_penalty)
+    kind = ObservationKind.ESCALATION if escalate else ObservationKind.DEESCALATION
+    state.news.append(Observation(state.round, imposer, target, kind, spec.name, spec.kind,
+                                  steps=grid_steps(old, e.level, spec.step), before=old))
+    return old
+
+
+def learn(game: Game, instrument: str, actor: str, observer: str, level: float, official: str | None) -> None:
+    """The observer updates its beliefs about the actor from a level the actor (or its `official`) chose itself."""
+    beliefs = game.state.beliefs.get((observer, actor))
+    if beliefs is None:
+        return
+    k = game.index.inst_index[instrument]
+    idx = game.values.pair_instruments(observer, actor)
+    position = None
+    if official is not None:
+        g = game.index.gov_index[actor]
+        members = [o.index for o in game.officials if game.index.gov_index[o.spec.government] == g]
+        position = members.index(next(o.index for o in game.officials if o.name == official))
+    span = float(game.index.hi[k] - game.index.lo[k]) or 1.0
+    beliefs.observe_act(idx.index(k), level, np.asarray(game.index.grids[k], dtype=float), span, position)
