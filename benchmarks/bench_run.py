@@ -62,7 +62,7 @@ def floor_batch(n_agents: int, rounds: int, runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=positive_int, default=40, help="runs of each model per batch (default %(default)s)")
+    parser.add_argument("--runs", type=positive_int, default=10, help="runs of each model per batch (default %(default)s)")
     parser.add_argument("--repeats", type=positive_int, default=7, help="alternating repeats (default %(default)s)")
     parser.add_argument("--long-rounds", type=positive_int, default=1000, help="rounds of the long run (default %(default)s)")
     parser.add_argument("--long-repeats", type=positive_int, default=3, help="repeats of the long run (default %(default)s)")
