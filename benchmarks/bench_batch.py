@@ -100,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=positive_int, default=100, help="runs in each speed-up batch (default %(default)s)")
     parser.add_argument("--repeats", type=positive_int, default=2, help="alternating 1- and 2-worker pairs (default %(default)s)")
-    parser.add_argument("--small", type=positive_int, default=1000, help="runs in the small memory batch (default %(default)s)")
-    parser.add_argument("--large", type=positive_int, default=10000, help="runs in the large memory batch (default %(default)s)")
+    parser.add_argument("--small", type=positive_int, default=500, help="runs in the small memory batch (default %(default)s)")
+    parser.add_argument("--large", type=positive_int, default=5000, help="runs in the large memory batch (default %(default)s)")
     parser.add_argument("--mem-rounds", type=positive_int, help="rounds per run in the memory batches (default: the calendar's)")
     parser.add_argument("--mem-scenario", choices=["quiet", "default"], default="quiet",
                         help="what the memory batches play (default %(default)s: see the module's help)")

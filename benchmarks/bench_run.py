@@ -67,8 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long-rounds", type=positive_int, default=1000, help="rounds of the long run (default %(default)s)")
     parser.add_argument("--long-repeats", type=positive_int, default=3, help="repeats of the long run (default %(default)s)")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
+    parser.add_argument("--profile", type=int, default=0, metavar="K",
+                        help="after the table, the K functions with most cumulative time in one run (cProfile); 0: none")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args(argv)
+    if args.profile < 0:
+        parser.error("--profile must be 0 or more")
 
     scenario = load_scenario(args.scenario)
     n_agents = len(scenario.governments) + len(scenario.officials)
@@ -111,7 +115,26 @@ def main(argv: list[str] | None = None) -> int:
     report.add(f"CPU per round at {args.long_rounds} rounds / at {rounds}",
                f"{(median(long_s) / args.long_rounds) / (median(short_s) / rounds):.2f}x", "1x if linear", "", None)
     report.print(args.json)
+    if args.profile:
+        profile(scenario, args.profile)
     return 0
+
+
+def profile(scenario, k: int) -> None:
+    """Where a run's time goes: cProfile of one run (seed 1), the `k` functions with most cumulative time.
+
+    cProfile's own overhead inflates many small calls, so read the shares, not the seconds.
+    """
+    import cProfile
+    import io
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.runcall(game_batch, scenario, 1)
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).strip_dirs().sort_stats("cumulative").print_stats(k)
+    print(f"profile of one run (cProfile, top {k} by cumulative time):")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:20000])
 
 
 if __name__ == "__main__":
