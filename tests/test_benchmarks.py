@@ -100,6 +100,14 @@ def test_each_benchmark_prints_its_figures(name, tmp_path):
 
 
 @pytest.mark.slow
+def test_run_benchmark_profiles_a_run_on_request():
+    proc = run_script("bench_run", "--runs", "1", "--repeats", "1", "--long-rounds", "27", "--long-repeats", "1", "--profile", "5")
+    assert proc.returncode == 0, proc.stderr
+    profile = proc.stdout.split("profile of one run (cProfile, top 5 by cumulative time):", 1)[1]
+    assert "model.py" in profile and "cumtime" in profile
+
+
+@pytest.mark.slow
 def test_negmas_benchmark_prints_its_ratio(tmp_path):
     pytest.importorskip("negmas")
     proc = run_script("bench_negmas", *run_all.QUICK["bench_negmas"])
