@@ -1,37 +1,47 @@
-"""How the cost of a round grows with the number of governments (DESIGN.md, "Scale").
+"""How the cost of a run grows with the number of governments (DESIGN.md, "Scale").
 
 A synthetic scenario of N governments with 5 officials each, every pair holding a tariff on the
 other and a pair of controls in one direction, and every pair in talks from the first round: the
-densest multilateral game the format allows. For N in 2, 4, 8, 12, 20 it plays `--rounds` rounds
-and prints the CPU time per round, the peak memory, and the exponent of a power law fitted to the
-times (cost per round ~ N ** exponent; at most 2 is the design's aim, "quadratic in governments").
+densest multilateral game the format allows. For each N in `--sizes` (default 2,4,8,12,16,20) a
+fresh child process builds the scenario and plays `--rounds` rounds (default 52), and reports the
+CPU time of the model (construction and every round, `time.process_time`) and its own peak
+resident memory (`ru_maxrss`), so that no size's memory masks another's. Beside each, measured in
+the same child: a Mesa model with as many agents doing nothing for as many rounds, and the
+child's peak memory before the scenario is built (the interpreter and its libraries).
 
-    python benchmarks/bench_scale.py [--rounds 52] [--sizes 2,4,8,12,20] [--seed 1]
+Figures: CPU per round at each size, the exponent k of a power law fitted to them (cost per round
+~ N ** k; target at most 2), and the headline "20 governments x 5 officials x 52 rounds: X s
+(target < 10 s on one core), peak Y MiB (target < 1 GiB)".
+
+    .venv/bin/python benchmarks/bench_scale.py [--rounds 52] [--sizes 2,4,8,12,16,20] [--seed 1] [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import json
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from benchtools import DEFAULT_SCENARIO, Report, positive_int
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from negotiation.game.model import TradeTalksModel  # noqa: E402
-from negotiation.scenario import load_scenario, parse_scenario  # noqa: E402
-
-DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "june_2025_call.yaml"
 ROLES = ("leader", "negotiator", "minister", "negotiator", "spokesbody")
+TARGET_EXPONENT = 2.0
+TARGET_SECONDS = 10.0  # 20 governments x 5 officials x 52 rounds, one core
+TARGET_MIB = 1024.0
+HEADLINE = 20
 
 
 def synthetic(n: int, rounds: int) -> dict:
     """N governments, 5 officials each; tariffs both ways and chip controls one way in every pair; all pairs in talks."""
-    base = load_scenario(DEFAULT).model_dump(mode="json", exclude_none=True)
+    from negotiation.scenario import load_scenario
+
+    base = load_scenario(DEFAULT_SCENARIO).model_dump(mode="json", exclude_none=True)
     rng = np.random.default_rng(n)
     govs = [f"G{k:02d}" for k in range(n)]
     data = copy.deepcopy(base)
@@ -66,35 +76,96 @@ def synthetic(n: int, rounds: int) -> dict:
 
 
 def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def measure(n: int, rounds: int, seed: int) -> tuple[float, float]:
+def child(n: int, rounds: int, seed: int) -> dict:
+    """One size, in this (fresh) process: the game's CPU and peak memory, and the idle Mesa model's CPU."""
+    from bench_run import FloorModel
+
+    from negotiation.game.model import TradeTalksModel
+    from negotiation.scenario import parse_scenario
+
     scenario = parse_scenario(synthetic(n, rounds), f"synthetic scale_{n}")
+    floor = FloorModel(2, seed)  # warm Mesa up before either is timed
+    floor.step()
+    before = peak_mib()
     start = time.process_time()
-    model = TradeTalksModel(scenario, seed)
-    model.run()
-    return (time.process_time() - start) / rounds, peak_mib()
+    TradeTalksModel(scenario, seed).run()
+    game = time.process_time() - start
+    peak = peak_mib()
+    start = time.process_time()
+    floor = FloorModel(len(scenario.governments) + len(scenario.officials), seed)
+    for _ in range(rounds):
+        floor.step()
+    floor_s = time.process_time() - start
+    return {"n": n, "officials": len(scenario.officials), "instruments": len(scenario.instruments),
+            "pairs": len(scenario.talks), "cpu": game, "floor_cpu": floor_s, "peak_mib": peak, "before_mib": before}
+
+
+def measure(n: int, rounds: int, seed: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", str(n), "--rounds", str(rounds), "--seed", str(seed)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"the child for {n} governments failed (exit {proc.returncode}):\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def sizes_arg(text: str) -> list[int]:
+    try:
+        sizes = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers") from None
+    if any(s < 2 for s in sizes) or len(set(sizes)) != len(sizes):
+        raise argparse.ArgumentTypeError(f"{text!r}: sizes are distinct numbers of governments, each at least 2")
+    return sorted(sizes)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=52)
-    parser.add_argument("--sizes", default="2,4,8,12,20")
+    parser.add_argument("--rounds", type=positive_int, default=52)
+    parser.add_argument("--sizes", type=sizes_arg, default=sizes_arg("2,4,8,12,16,20"))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, metavar="PATH")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    sizes = [int(x) for x in args.sizes.split(",")]
-    print(f"{'governments':>11} {'officials':>9} {'instruments':>11} {'pairs':>5} {'CPU s/round':>12} {'run s':>7} {'peak MiB':>9}")
-    times = []
-    for n in sizes:
-        per_round, peak = measure(n, args.rounds, args.seed)
-        times.append(per_round)
-        pairs = n * (n - 1) // 2
-        print(f"{n:>11} {5 * n:>9} {3 * pairs:>11} {pairs:>5} {per_round:>12.4f} {per_round * args.rounds:>7.1f} {peak:>9.0f}",
-              flush=True)
-    if len(sizes) >= 2:
-        slope = np.polyfit(np.log(sizes), np.log(times), 1)[0]
-        print(f"fitted exponent (CPU time per round ~ N ** k): k = {slope:.2f}  (aim: at most 2)")
+    if args.child is not None:
+        print(json.dumps(child(args.child, args.rounds, args.seed)))
+        return 0
+
+    results = []
+    for n in args.sizes:
+        results.append(measure(n, args.rounds, args.seed))
+        r = results[-1]
+        print(f"  {n:>3} governments, {r['officials']:>3} officials, {r['instruments']:>4} instruments, {r['pairs']:>4} pairs: "
+              f"{r['cpu']:.2f} s CPU, {r['cpu'] / args.rounds * 1e3:.1f} ms/round, peak {r['peak_mib']:.0f} MiB", flush=True)
+    report = Report(f"bench_scale: synthetic scenarios of N governments x 5 officials, all pairs in talks, "
+                    f"{args.rounds} rounds, seed {args.seed}; one child process per size, CPU time")
+    report.notes.append("baselines: a Mesa model with as many idle agents and rounds (CPU), and the child's peak "
+                        "memory before the scenario is built")
+    for r in results:
+        report.add(f"{r['n']} governments: CPU per round", f"{r['cpu'] / args.rounds * 1e3:.1f} ms",
+                   f"{r['floor_cpu'] / args.rounds * 1e3:.3f} ms (Mesa floor)", "", None, r["cpu"] / args.rounds)
+    if len(results) >= 2:
+        sizes = np.array([r["n"] for r in results], dtype=float)
+        per_round = np.array([r["cpu"] / args.rounds for r in results])
+        k = float(np.polyfit(np.log(sizes), np.log(per_round), 1)[0])
+        k_floor = float(np.polyfit(np.log(sizes), np.log([r["floor_cpu"] / args.rounds for r in results]), 1)[0])
+        report.add(f"fitted exponent k, CPU per round ~ N ** k (N = {','.join(str(r['n']) for r in results)})",
+                   f"{k:.2f}", f"{k_floor:.2f} (Mesa floor)", f"<= {TARGET_EXPONENT:g}", k <= TARGET_EXPONENT, k)
+        last, prev = results[-1], results[-2]
+        k_top = float(np.log(last["cpu"] / prev["cpu"]) / np.log(last["n"] / prev["n"]))
+        report.add(f"local exponent between N = {prev['n']} and {last['n']}", f"{k_top:.2f}", "", "", None, k_top)
+    top = next((r for r in results if r["n"] == HEADLINE), results[-1])
+    full = top["n"] == HEADLINE and args.rounds == 52
+    label = f"{top['n']} governments x 5 officials x {args.rounds} rounds" + ("" if full else " (not the issue's size)")
+    report.add(f"{label}: CPU", f"{top['cpu']:.2f} s", f"{top['floor_cpu']:.3f} s (Mesa floor)", f"< {TARGET_SECONDS:g} s",
+               top["cpu"] < TARGET_SECONDS if full else None, top["cpu"])
+    report.add(f"{label}: peak memory", f"{top['peak_mib']:.0f} MiB", f"{top['before_mib']:.0f} MiB (before the scenario)",
+               f"< {TARGET_MIB:.0f} MiB", top["peak_mib"] < TARGET_MIB if full else None, top["peak_mib"])
+    report.print(args.json)
+    print(f"headline: {label}: {top['cpu']:.1f} s (target < {TARGET_SECONDS:g} s on one core), "
+          f"peak {top['peak_mib']:.0f} MiB (target < 1 GiB)")
     return 0
 
 
