@@ -19,6 +19,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import math
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -159,7 +161,7 @@ def parse_observed(text: str, origin: str, instruments: dict[str, tuple[float, f
         problems.append(Problem(f"row {number}", f"not readable as CSV ({exc})"))
     if not rows and not problems:
         problems.append(Problem("", "the record has a header but no rows"))
-    for before, after in zip(rows, rows[1:]):
+    for before, after in itertools.pairwise(rows):
         if after.date < before.date:
             problems.append(Problem(f"row {after.line}.date", f"{after.date} comes before the row above ({before.date}): "
                                     "keep the rows in date order"))
@@ -211,7 +213,7 @@ def _parse_row(fields: list[str], line: int, problems: list[Problem],
     if kind in (RowKind.LEVEL, RowKind.INDICATOR):
         try:
             value = float(value_s)
-            if value != value or value in (float("inf"), float("-inf")):
+            if not math.isfinite(value):
                 raise ValueError
         except ValueError:
             problems.append(Problem(f"{where}.value", f"{value_s!r} is not a finite number (a {kind.value} needs one)"))
