@@ -103,6 +103,11 @@ class CalibrationSpec(Spec):
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
+    def problem_digest(self) -> str:
+        """The fit's problem (what a resumed fit must share): all but how long it runs and what is reported."""
+        keep = self.model_dump(mode="json", exclude={"generations", "min_epsilon", "backtest_runs", "description"})
+        return hashlib.sha256(json.dumps(keep, sort_keys=True).encode()).hexdigest()
+
 
 @dataclass
 class Calibration:
@@ -313,7 +318,7 @@ def fit(cal: Calibration, db: Path, workers: int = 1, scheduler: str | None = No
             if not db.exists() or not sidecar.exists():
                 raise CalibrationError(cal.origin, f"--resume: no calibration database at {db} to continue")
             stored = json.loads(sidecar.read_text())
-            if stored.get("spec") != cal.spec.digest():
+            if stored.get("problem") != cal.spec.problem_digest():
                 raise CalibrationError(cal.origin, f"--resume: {db} holds a calibration of another spec; "
                                        "start afresh with --force")
             history = pyabc.History(url)
@@ -325,7 +330,7 @@ def fit(cal: Calibration, db: Path, workers: int = 1, scheduler: str | None = No
         else:
             if db.exists():
                 db.unlink()
-            sidecar.write_text(json.dumps({"spec": cal.spec.digest(), "sampler": sampler_name}) + "\n")
+            sidecar.write_text(json.dumps({"problem": cal.spec.problem_digest(), "sampler": sampler_name}) + "\n")
             abc.new(url, observed_statistics(cal))
             left = cal.spec.generations
         if left > 0:
