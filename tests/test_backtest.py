@@ -9,8 +9,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import ROOT
+
 from negotiation.experiments.backtest import (
     STRESS,
     backtest,
@@ -93,8 +93,14 @@ def test_the_game_scores_perfectly_on_its_own_run_and_persistence_does_not(tmp_p
 def test_another_seed_does_not_score_perfectly_on_a_run_that_differs(tmp_path):
     s = load_scenario(JAN).with_rounds(5)
     record = load_observed(own_record(tmp_path, s, replicate_seeds(7, 1)[0]))
-    shifted = s.model_copy(update={"instruments": tuple(
-        i.model_copy(update={"initial": i.initial + i.step}) if i.name == "cn_tariff_us" else i for i in s.instruments)})
+    shifted = s.model_copy(
+        update={
+            "instruments": tuple(
+                i.model_copy(update={"initial": i.initial + i.step}) if i.name == "cn_tariff_us" else i
+                for i in s.instruments
+            )
+        }
+    )
     bt = backtest(shifted, record, runs=1, seed=7)
     assert bt.score_of("cn_tariff_us")["mae"] > 0
 
@@ -134,8 +140,10 @@ def test_the_shipped_record_has_nothing_after_4_june_2025_and_a_source_on_every_
 def test_the_shipped_record_holds_the_2025_tariff_path():
     record = load_observed(OBSERVED)
     on = lambda name, day: record.level_on(name, dt.date.fromisoformat(day))  # noqa: E731
-    assert [on("us_tariff_cn", d) for d in ("2025-01-20", "2025-02-04", "2025-03-04", "2025-04-09", "2025-04-10",
-                                             "2025-05-14")] == [0, 10, 20, 104, 145, 30]
+    assert [
+        on("us_tariff_cn", d)
+        for d in ("2025-01-20", "2025-02-04", "2025-03-04", "2025-04-09", "2025-04-10", "2025-05-14")
+    ] == [0, 10, 20, 104, 145, 30]
     assert [on("cn_tariff_us", d) for d in ("2025-04-09", "2025-04-10", "2025-04-12", "2025-05-14")] == [0, 84, 125, 10]
     assert on("cn_minerals_us", "2025-04-03") == 1 and on("cn_minerals_us", "2025-04-04") == 2
     assert on("us_visas_cn", "2025-05-27") == 1 and on("us_visas_cn", "2025-05-28") == 2
@@ -146,17 +154,20 @@ def test_the_shipped_record_holds_the_2025_tariff_path():
 # ----------------------------------------------------------------------------- bad records
 
 
-@pytest.mark.parametrize("row, words", [
-    ("2025-13-01,level,x,1,u,s,high,", "row 2.date: '2025-13-01' is not a date"),
-    ("2025-06-05,event,call,,,s,high,", "after 2025-06-04"),
-    ("2025-01-01,level,x,1,u,,high,", "row 2.source: every row names its source"),
-    ("2025-01-01,rumour,x,1,u,s,high,", "row 2.kind: 'rumour' is not a kind"),
-    ("2025-01-01,level,x,lots,u,s,high,", "row 2.value: 'lots' is not a finite number"),
-    ("2025-01-01,level,x,nan,u,s,high,", "is not a finite number"),
-    ("2025-01-01,level,x,1,u,s,sure,", "row 2.confidence: 'sure' is not a confidence"),
-    ("2025-01-01,event,party,,,s,high,", "row 2.name: 'party' is not an event"),
-    ("2025-01-01,level,x,1,u,s", "row 2: has 6 fields, not 8"),
-])
+@pytest.mark.parametrize(
+    "row, words",
+    [
+        ("2025-13-01,level,x,1,u,s,high,", "row 2.date: '2025-13-01' is not a date"),
+        ("2025-06-05,event,call,,,s,high,", "after 2025-06-04"),
+        ("2025-01-01,level,x,1,u,,high,", "row 2.source: every row names its source"),
+        ("2025-01-01,rumour,x,1,u,s,high,", "row 2.kind: 'rumour' is not a kind"),
+        ("2025-01-01,level,x,lots,u,s,high,", "row 2.value: 'lots' is not a finite number"),
+        ("2025-01-01,level,x,nan,u,s,high,", "is not a finite number"),
+        ("2025-01-01,level,x,1,u,s,sure,", "row 2.confidence: 'sure' is not a confidence"),
+        ("2025-01-01,event,party,,,s,high,", "row 2.name: 'party' is not an event"),
+        ("2025-01-01,level,x,1,u,s", "row 2: has 6 fields, not 8"),
+    ],
+)
 def test_a_bad_row_is_named_with_its_field(row, words):
     with pytest.raises(ObservedError) as err:
         parse_observed(HEADER + row + "\n", "bad.csv")
@@ -177,8 +188,9 @@ def test_a_bad_header_rows_out_of_order_and_unknown_instruments_are_refused():
 
 
 def cli(*args, cwd):
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_backtest_command_end_to_end(tmp_path):
@@ -189,8 +201,14 @@ def test_backtest_command_end_to_end(tmp_path):
     res = cli("backtest", JAN, "--observed", OBSERVED, "--runs", "2", "--out", tmp_path / "out", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     folder = tmp_path / "out" / "backtest-us_china_2025_jan-seed1-runs2"
-    assert {p.name for p in folder.iterdir()} == {"scores.csv", "rounds.csv", "timing.csv", "backtest.png", "report.md",
-                                                  "manifest.json"}
+    assert {p.name for p in folder.iterdir()} == {
+        "scores.csv",
+        "rounds.csv",
+        "timing.csv",
+        "backtest.png",
+        "report.md",
+        "manifest.json",
+    }
     assert "| US tariff on China |" in (folder / "report.md").read_text()
     again = cli("backtest", JAN, "--observed", OBSERVED, "--runs", "2", "--out", tmp_path / "out", cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr

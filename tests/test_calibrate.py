@@ -7,8 +7,8 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from negotiation.common.errors import InputError
 from negotiation.experiments.backtest import row_day, trace_run
 from negotiation.experiments.calibrate import (
@@ -27,9 +27,16 @@ SHIPPED_SPEC = ROOT / "scenarios" / "calibration" / "us_china_2025_window.yaml"
 
 
 def spec_file(tmp_path, **fields):
-    spec = {"name": "t", "scenario": str(JAN), "observed": str(OBSERVED),
-            "parameters": [{"path": "economy.stress.speed", "bounds": [0.05, 1.0]}],
-            "statistics": ["stress"], "population": 10, "generations": 1, **fields}
+    spec = {
+        "name": "t",
+        "scenario": str(JAN),
+        "observed": str(OBSERVED),
+        "parameters": [{"path": "economy.stress.speed", "bounds": [0.05, 1.0]}],
+        "statistics": ["stress"],
+        "population": 10,
+        "generations": 1,
+        **fields,
+    }
     path = tmp_path / "spec.yaml"
     path.write_text(yaml.safe_dump(spec))
     return path
@@ -40,19 +47,31 @@ def test_the_shipped_calibration_file_loads():
     assert cal.base.name == "us_china_2025_jan" and len(cal.spec.parameters) == 5
 
 
-@pytest.mark.parametrize("fields, words", [
-    ({"parameters": [{"path": "economy.stres.speed", "bounds": [0, 1]}]}, "parameters[0].path: economy.stres.speed"),
-    ({"parameters": [{"path": "economy.stress.speed", "bounds": [1, 0]}]}, "bounds must rise"),
-    ({"parameters": [{"path": "economy.stress.speed", "bounds": [0.1, 1], "prior": "normal"}]}, "needs mean and sd"),
-    ({"parameters": [{"path": "economy.stress.speed", "bounds": [0.1, 3]}]}, "parameters[0].bounds: at economy.stress.speed = 3"),
-    ({"parameters": [{"path": "name", "bounds": [0, 1]}]}, "is not a number"),
-    ({"parameters": []}, "parameters"),
-    ({"population": 2}, "population"),
-    ({"statistics": ["vibes"]}, "statistics"),
-    ({"distance": {"kind": "cosine"}}, "distance.kind"),
-    ({"scenario": "nowhere.yaml"}, "scenario: "),
-    ({"surprise": 1}, "surprise"),
-])
+@pytest.mark.parametrize(
+    "fields, words",
+    [
+        (
+            {"parameters": [{"path": "economy.stres.speed", "bounds": [0, 1]}]},
+            "parameters[0].path: economy.stres.speed",
+        ),
+        ({"parameters": [{"path": "economy.stress.speed", "bounds": [1, 0]}]}, "bounds must rise"),
+        (
+            {"parameters": [{"path": "economy.stress.speed", "bounds": [0.1, 1], "prior": "normal"}]},
+            "needs mean and sd",
+        ),
+        (
+            {"parameters": [{"path": "economy.stress.speed", "bounds": [0.1, 3]}]},
+            "parameters[0].bounds: at economy.stress.speed = 3",
+        ),
+        ({"parameters": [{"path": "name", "bounds": [0, 1]}]}, "is not a number"),
+        ({"parameters": []}, "parameters"),
+        ({"population": 2}, "population"),
+        ({"statistics": ["vibes"]}, "statistics"),
+        ({"distance": {"kind": "cosine"}}, "distance.kind"),
+        ({"scenario": "nowhere.yaml"}, "scenario: "),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
 def test_a_bad_calibration_file_is_named_with_its_field(tmp_path, fields, words):
     with pytest.raises(CalibrationError) as err:
         load_calibration(spec_file(tmp_path, **fields))
@@ -61,7 +80,9 @@ def test_a_bad_calibration_file_is_named_with_its_field(tmp_path, fields, words)
 
 def test_a_statistic_the_record_cannot_give_is_refused(tmp_path):
     record = tmp_path / "levels.csv"
-    record.write_text("date,kind,name,value,unit,source,confidence,note\n2025-01-20,level,us_tariff_cn,0,percent,s,high,\n")
+    record.write_text(
+        "date,kind,name,value,unit,source,confidence,note\n2025-01-20,level,us_tariff_cn,0,percent,s,high,\n"
+    )
     with pytest.raises(CalibrationError, match="'stress' needs vix indicator rows"):
         load_calibration(spec_file(tmp_path, observed=str(record)))
 
@@ -105,8 +126,9 @@ def synthetic(tmp_path, speed: float, rounds: int = 10):
 @pytest.mark.slow
 def test_calibration_recovers_a_known_parameter_within_its_90_percent_interval(tmp_path):
     scenario_path, record = synthetic(tmp_path, speed=0.6)
-    spec = spec_file(tmp_path, scenario=str(scenario_path), observed=str(record), population=30, generations=3,
-                     backtest_runs=2)
+    spec = spec_file(
+        tmp_path, scenario=str(scenario_path), observed=str(record), population=30, generations=3, backtest_runs=2
+    )
     result = calibrate(load_calibration(spec), tmp_path / "out", echo=lambda line: None)
     (fit,) = result.posterior
     assert fit["q05"] <= 0.6 <= fit["q95"], fit
@@ -119,14 +141,16 @@ def test_calibration_recovers_a_known_parameter_within_its_90_percent_interval(t
 @pytest.mark.slow
 def test_a_calibration_resumes_from_its_database_and_refuses_to_overwrite_it(tmp_path):
     scenario_path, record = synthetic(tmp_path, speed=0.6, rounds=4)
-    spec = spec_file(tmp_path, scenario=str(scenario_path), observed=str(record), population=6, generations=1,
-                     backtest_runs=1)
+    spec = spec_file(
+        tmp_path, scenario=str(scenario_path), observed=str(record), population=6, generations=1, backtest_runs=1
+    )
     out = tmp_path / "out"
     calibrate(load_calibration(spec), out, echo=lambda line: None)
     with pytest.raises(InputError, match="add --force"):
         calibrate(load_calibration(spec), out, echo=lambda line: None)
-    longer = spec_file(tmp_path, scenario=str(scenario_path), observed=str(record), population=6, generations=2,
-                       backtest_runs=1)
+    longer = spec_file(
+        tmp_path, scenario=str(scenario_path), observed=str(record), population=6, generations=2, backtest_runs=1
+    )
     said = []
     calibrate(load_calibration(longer), out, resume=True, echo=said.append)
     assert any("1 generation(s) done, 1 to go" in line for line in said)
@@ -140,7 +164,12 @@ def test_a_calibration_resumes_from_its_database_and_refuses_to_overwrite_it(tmp
 
 def test_calibrate_command_refuses_a_bad_spec_without_a_traceback(tmp_path):
     spec = spec_file(tmp_path, parameters=[{"path": "dynamics.nothing", "bounds": [0, 1]}])
-    res = subprocess.run([sys.executable, str(ROOT / "run.py"), "calibrate", str(spec)], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "calibrate", str(spec)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 2 and "parameters[0].path: dynamics.nothing" in res.stderr
     assert "Traceback" not in res.stderr

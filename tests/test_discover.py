@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from negotiation.common.errors import InputError
 from negotiation.experiments.discover import discover, find_boxes, phrase
 from negotiation.experiments.sensitivity import describe, direction
@@ -22,15 +22,34 @@ def fake_sweep(tmp_path, n: int = 400):
     influence = rng.uniform(0.05, 0.45, n)
     breakdown = rng.uniform(0.0, 0.3, n)
     held = (influence > 0.3) & (breakdown < 0.1)
-    runs = pd.DataFrame({"run": np.arange(n), "param:officials[Bessent].influence": influence,
-                         "param:dynamics.breakdown": breakdown, "seed": np.arange(n), "status": "ok",
-                         "agreement_reached": True, "agreement_in_force_at_end": held, "lapses": (~held).astype(int),
-                         "escalations_US": np.where(held, 0, 3), "escalations_China": np.where(held, 0, 1)})
+    runs = pd.DataFrame(
+        {
+            "run": np.arange(n),
+            "param:officials[Bessent].influence": influence,
+            "param:dynamics.breakdown": breakdown,
+            "seed": np.arange(n),
+            "status": "ok",
+            "agreement_reached": True,
+            "agreement_in_force_at_end": held,
+            "lapses": (~held).astype(int),
+            "escalations_US": np.where(held, 0, 3),
+            "escalations_China": np.where(held, 0, 1),
+        }
+    )
     folder = tmp_path / "sweep"
     folder.mkdir()
     runs.to_parquet(folder / "runs.parquet")
-    (folder / "manifest.json").write_text(json.dumps({"sweep": "fake", "replicates": 1, "root_seed": 1,
-                                                      "scenario_hash": "0" * 64, "design": {"method": "random"}}))
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            {
+                "sweep": "fake",
+                "replicates": 1,
+                "root_seed": 1,
+                "scenario_hash": "0" * 64,
+                "design": {"method": "random"},
+            }
+        )
+    )
     return folder, held
 
 
@@ -57,8 +76,12 @@ def test_discover_refuses_unknown_or_constant_outcomes(tmp_path):
         discover(folder, "deal_hold")
     with pytest.raises(InputError, match="in 0 of 400 runs"):
         discover(folder, "no_deal")
-    res = subprocess.run([sys.executable, str(ROOT / "run.py"), "discover", str(folder), "--outcome", "lapse",
-                          "--threshold", "1.5"], capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "discover", str(folder), "--outcome", "lapse", "--threshold", "1.5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 2 and "--threshold" in res.stderr and "Traceback" not in res.stderr
 
 

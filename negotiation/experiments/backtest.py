@@ -60,11 +60,15 @@ def trace_run(scenario: Scenario, seed: int) -> RunTrace:
     levels = {n: tuple(float(r[f"level_{n}"]) for r in result.rows) for n in names}
     levels[STRESS] = tuple(float(r[STRESS]) for r in result.rows)
     agreement = next((e.round for e in result.log if isinstance(e, Signed) and e.extends is None), None)
-    extension = next((e.round for e in result.log if isinstance(e, Extended)
-                      or (isinstance(e, Signed) and e.extends is not None)), None)
+    extension = next(
+        (e.round for e in result.log if isinstance(e, Extended) or (isinstance(e, Signed) and e.extends is not None)),
+        None,
+    )
     escalation: dict[str, int | None] = {g.name: None for g in scenario.governments}
     for e in result.log:
-        rises = (isinstance(e, Acted) and e.escalate) or (isinstance(e, ThreatCarriedOut) and e.change.after > e.change.before)
+        rises = (isinstance(e, Acted) and e.escalate) or (
+            isinstance(e, ThreatCarriedOut) and e.change.after > e.change.before
+        )
         if rises and e.actor in escalation and escalation[e.actor] is None:
             escalation[e.actor] = e.round
     return RunTrace(seed, levels, agreement, escalation, extension)
@@ -89,8 +93,9 @@ def play_ensemble(scenario: Scenario, runs: int, seed: int, workers: int = 1, pr
 
     ctx = mp.get_context("forkserver")  # as the sweep pool: no forked threads, workers die with this process
     ctx.set_forkserver_preload(["negotiation.experiments.backtest", "negotiation.results"])
-    with ProcessPoolExecutor(max_workers=min(workers, runs), mp_context=ctx, initializer=exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, runs), mp_context=ctx, initializer=exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         return list(wrap(pool.map(trace_run, [scenario] * runs, seeds, chunksize=max(1, runs // (4 * workers)))))
 
 
@@ -171,8 +176,9 @@ class Backtest:
         return next(s for s in self.scores if s["series"] == series)
 
 
-def backtest(scenario: Scenario, record: ObservedRecord, runs: int, seed: int = 1, workers: int = 1,
-             progress=None) -> Backtest:
+def backtest(
+    scenario: Scenario, record: ObservedRecord, runs: int, seed: int = 1, workers: int = 1, progress=None
+) -> Backtest:
     """Play the ensemble and score it (see the module's docstring)."""
     _check_overlap(scenario, record)
     traces = play_ensemble(scenario, runs, seed, workers, progress)
@@ -182,12 +188,17 @@ def backtest(scenario: Scenario, record: ObservedRecord, runs: int, seed: int = 
 def _check_overlap(scenario: Scenario, record: ObservedRecord) -> None:
     names = {i.name for i in scenario.instruments}
     if not [n for n in record.instruments() if n in names]:
-        raise ObservedError(record.origin, f"no level row names an instrument of {scenario.name} "
-                            f"({', '.join(sorted(names))}): nothing to score")
+        raise ObservedError(
+            record.origin,
+            f"no level row names an instrument of {scenario.name} ({', '.join(sorted(names))}): nothing to score",
+        )
     last = row_day(scenario, scenario.calendar.rounds)
     if last < record.first_day or scenario.calendar.start > record.last_day:
-        raise ObservedError(record.origin, f"the record ({record.first_day} to {record.last_day}) does not cover "
-                            f"the scenario's calendar ({scenario.calendar.start} to {last})")
+        raise ObservedError(
+            record.origin,
+            f"the record ({record.first_day} to {record.last_day}) does not cover "
+            f"the scenario's calendar ({scenario.calendar.start} to {last})",
+        )
 
 
 def score(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace], seed: int) -> Backtest:
@@ -205,11 +216,21 @@ def score(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace], se
             x = ens[:, r]
             lo, hi = band(x)
             med = float(np.median(x))
-            row = {"series": name, "round": r, "date": row_day(scenario, r).isoformat(), "observed": y,
-                   "p5": lo, "median": med, "p95": hi, "in_band": lo - 1e-9 <= y <= hi + 1e-9,
-                   "abs_error": float(np.mean(np.abs(x - y))), "abs_error_persistence": abs(start - y),
-                   "abs_error_inputs_only": abs(naive[r] - y), "crps": crps_ensemble(x, y),
-                   "crps_persistence": abs(start - y)}
+            row = {
+                "series": name,
+                "round": r,
+                "date": row_day(scenario, r).isoformat(),
+                "observed": y,
+                "p5": lo,
+                "median": med,
+                "p95": hi,
+                "in_band": lo - 1e-9 <= y <= hi + 1e-9,
+                "abs_error": float(np.mean(np.abs(x - y))),
+                "abs_error_persistence": abs(start - y),
+                "abs_error_inputs_only": abs(naive[r] - y),
+                "crps": crps_ensemble(x, y),
+                "crps_persistence": abs(start - y),
+            }
             bt.rounds.append(row)
             acc["model"].append(row["abs_error"])
             acc["persistence"].append(row["abs_error_persistence"])
@@ -220,13 +241,19 @@ def score(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace], se
             acc["cover_p"].append(abs(start - y) < 1e-9)
         if not acc["model"]:
             continue
-        bt.scores.append({
-            "series": name, "rounds_scored": len(acc["model"]),
-            "mae": float(np.mean(acc["model"])), "mae_persistence": float(np.mean(acc["persistence"])),
-            "mae_inputs_only": float(np.mean(acc["inputs"])),
-            "coverage_5_95": float(np.mean(acc["cover"])), "coverage_persistence": float(np.mean(acc["cover_p"])),
-            "crps": float(np.mean(acc["crps"])), "crps_persistence": float(np.mean(acc["crps_p"])),
-        })
+        bt.scores.append(
+            {
+                "series": name,
+                "rounds_scored": len(acc["model"]),
+                "mae": float(np.mean(acc["model"])),
+                "mae_persistence": float(np.mean(acc["persistence"])),
+                "mae_inputs_only": float(np.mean(acc["inputs"])),
+                "coverage_5_95": float(np.mean(acc["cover"])),
+                "coverage_persistence": float(np.mean(acc["cover_p"])),
+                "crps": float(np.mean(acc["crps"])),
+                "crps_persistence": float(np.mean(acc["crps_p"])),
+            }
+        )
     bt.timing = timing(scenario, record, traces)
     return bt
 
@@ -242,22 +269,32 @@ def timing(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace]) -
 
     items = [("first agreement", record.first_event(EventName.AGREEMENT), [t.first_agreement for t in traces])]
     for g in scenario.governments:
-        items.append((f"first escalation by {g.name}", record.first_event(EventName.ESCALATION, g.name),
-                      [t.first_escalation.get(g.name) for t in traces]))
+        items.append(
+            (
+                f"first escalation by {g.name}",
+                record.first_event(EventName.ESCALATION, g.name),
+                [t.first_escalation.get(g.name) for t in traces],
+            )
+        )
     items.append(("first extension", record.first_event(EventName.EXTENSION), [t.first_extension for t in traces]))
     out = []
     for what, day, model in items:
         happened = [r for r in model if r is not None]
         obs_r = observed_round(day)
         med = int(np.median(happened)) if happened else None
-        out.append({
-            "event": what, "observed_date": day.isoformat() if obs_r is not None else "none in the window",
-            "observed_round": obs_r, "share_of_runs": len(happened) / len(model),
-            "median_round": med, "median_date": scenario.date_of(med).isoformat() if med is not None else None,
-            "p5_round": int(np.percentile(happened, 5)) if happened else None,
-            "p95_round": int(np.percentile(happened, 95)) if happened else None,
-            "median_error_rounds": (med - obs_r) if (med is not None and obs_r is not None) else None,
-        })
+        out.append(
+            {
+                "event": what,
+                "observed_date": day.isoformat() if obs_r is not None else "none in the window",
+                "observed_round": obs_r,
+                "share_of_runs": len(happened) / len(model),
+                "median_round": med,
+                "median_date": scenario.date_of(med).isoformat() if med is not None else None,
+                "p5_round": int(np.percentile(happened, 5)) if happened else None,
+                "p95_round": int(np.percentile(happened, 95)) if happened else None,
+                "median_error_rounds": (med - obs_r) if (med is not None and obs_r is not None) else None,
+            }
+        )
     return out
 
 
@@ -275,33 +312,60 @@ def label_of(scenario: Scenario, series: str) -> str:
 def report_text(bt: Backtest) -> str:
     """A short report in words: where the ensemble beats the naive forecasts and where it does not."""
     s = bt.scenario
-    lines = [f"# Back-test: {s.title}", "",
-             f"{bt.runs} runs of {s.calendar.rounds} rounds from {s.calendar.start} (seed {bt.seed}), scored against "
-             f"`{bt.record.origin}` ({len(bt.record.rows)} rows, {bt.record.first_day} to {bt.record.last_day}).", "",
-             "Errors are in each series' own units (percentage points of tariff, levels of the 0-3 control scale, "
-             "stress as VIX / 60). *Persistence* keeps the start level; *inputs only* applies the scenario's "
-             "scheduled decrees and nothing else. Coverage is the share of rounds whose observed level lies in "
-             "the ensemble's 5-95% band.", "",
-             "| series | MAE | persistence | inputs only | coverage | CRPS | CRPS persistence |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"# Back-test: {s.title}",
+        "",
+        f"{bt.runs} runs of {s.calendar.rounds} rounds from {s.calendar.start} (seed {bt.seed}), scored against "
+        f"`{bt.record.origin}` ({len(bt.record.rows)} rows, {bt.record.first_day} to {bt.record.last_day}).",
+        "",
+        "Errors are in each series' own units (percentage points of tariff, levels of the 0-3 control scale, "
+        "stress as VIX / 60). *Persistence* keeps the start level; *inputs only* applies the scenario's "
+        "scheduled decrees and nothing else. Coverage is the share of rounds whose observed level lies in "
+        "the ensemble's 5-95% band.",
+        "",
+        "| series | MAE | persistence | inputs only | coverage | CRPS | CRPS persistence |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for sc in bt.scores:
-        lines.append(f"| {label_of(s, sc['series'])} | {sc['mae']:.2f} | {sc['mae_persistence']:.2f} | "
-                     f"{sc['mae_inputs_only']:.2f} | {sc['coverage_5_95']:.0%} | {sc['crps']:.2f} | {sc['crps_persistence']:.2f} |")
+        lines.append(
+            f"| {label_of(s, sc['series'])} | {sc['mae']:.2f} | {sc['mae_persistence']:.2f} | "
+            f"{sc['mae_inputs_only']:.2f} | {sc['coverage_5_95']:.0%} | {sc['crps']:.2f} | "
+            f"{sc['crps_persistence']:.2f} |"
+        )
     lines += [""]
-    better = [label_of(s, sc["series"]) for sc in bt.scores if sc["mae"] < min(sc["mae_persistence"], sc["mae_inputs_only"]) - 1e-9]
-    worse = [label_of(s, sc["series"]) for sc in bt.scores if sc["mae"] > min(sc["mae_persistence"], sc["mae_inputs_only"]) + 1e-9]
-    lines.append("The game beats both naive forecasts on " + (", ".join(better) if better else "no series") + "; "
-                 "it does worse than the better of them on " + (", ".join(worse) if worse else "no series") + ".")
-    lines += ["", "## Timing", "", "| event | observed | share of runs | median (model) | 5-95% rounds | error (rounds) |",
-              "|---|---|---:|---|---|---:|"]
+    better = [
+        label_of(s, sc["series"])
+        for sc in bt.scores
+        if sc["mae"] < min(sc["mae_persistence"], sc["mae_inputs_only"]) - 1e-9
+    ]
+    worse = [
+        label_of(s, sc["series"])
+        for sc in bt.scores
+        if sc["mae"] > min(sc["mae_persistence"], sc["mae_inputs_only"]) + 1e-9
+    ]
+    lines.append(
+        "The game beats both naive forecasts on " + (", ".join(better) if better else "no series") + "; "
+        "it does worse than the better of them on " + (", ".join(worse) if worse else "no series") + "."
+    )
+    lines += [
+        "",
+        "## Timing",
+        "",
+        "| event | observed | share of runs | median (model) | 5-95% rounds | error (rounds) |",
+        "|---|---|---:|---|---|---:|",
+    ]
     for t in bt.timing:
         obs = t["observed_date"] + (f" (round {t['observed_round']})" if t["observed_round"] is not None else "")
         med = f"{t['median_date']} (round {t['median_round']})" if t["median_round"] is not None else "never"
         rng = f"{t['p5_round']}-{t['p95_round']}" if t["p5_round"] is not None else "-"
         err = f"{t['median_error_rounds']:+d}" if t["median_error_rounds"] is not None else "-"
         lines.append(f"| {t['event']} | {obs} | {t['share_of_runs']:.0%} | {med} | {rng} | {err} |")
-    lines += ["", "A positive error means the game is late. `rounds.csv` has every round's band beside the record; "
-              "`backtest.png` draws them.", ""]
+    lines += [
+        "",
+        "A positive error means the game is late. `rounds.csv` has every round's band beside the record; "
+        "`backtest.png` draws them.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -316,20 +380,28 @@ def plot(bt: Backtest) -> bytes:
     axes = np.atleast_1d(fig.subplots(nrows, cols, squeeze=False)).ravel()
     rows = len(bt.traces[0].levels[STRESS])
     x = list(range(rows))
-    for ax, name in zip(axes, names):
+    for ax, name in zip(axes, names, strict=False):
         ens = np.array([t.levels[name] for t in bt.traces])
         lo, hi = np.percentile(ens, [5, 95], axis=0)
         ax.fill_between(x, lo, hi, alpha=0.3, color="tab:blue", label="game, 5-95%")
         ax.plot(x, np.median(ens, axis=0), color="tab:blue", lw=1.5, label="game, median")
         obs = bt.observed[name]
         ox = [r for r in x if obs[r] is not None]
-        ax.plot(ox, [obs[r] for r in ox], color="black", lw=2, drawstyle="steps-post" if name != STRESS else "default",
-                marker="o" if name == STRESS else None, ms=3, label="observed")
+        ax.plot(
+            ox,
+            [obs[r] for r in ox],
+            color="black",
+            lw=2,
+            drawstyle="steps-post" if name != STRESS else "default",
+            marker="o" if name == STRESS else None,
+            ms=3,
+            label="observed",
+        )
         start = obs[0] if obs[0] is not None else ens[0, 0]
         ax.axhline(start, color="grey", ls="--", lw=1, label="persistence")
         ax.set_title(label_of(bt.scenario, name), fontsize=10)
         ax.set_xlabel(f"round (weeks from {bt.scenario.calendar.start})", fontsize=8)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7, loc="upper left")
     fig.tight_layout()

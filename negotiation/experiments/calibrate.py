@@ -35,8 +35,18 @@ from negotiation.experiments.observed import ObservedRecord, load_observed
 from negotiation.experiments.sweeps import Spec, apply, resolve
 from negotiation.scenario import Scenario, load_scenario, parse_scenario, read_yaml, validate_mapping
 
-PATTERNS = ("posterior.csv", "summary.csv", "generations.csv", "marginals.png", "pairs.png", "*.yaml", "backtest",
-            "backtest-uncalibrated", "report.md", "manifest.json")
+PATTERNS = (
+    "posterior.csv",
+    "summary.csv",
+    "generations.csv",
+    "marginals.png",
+    "pairs.png",
+    "*.yaml",
+    "backtest",
+    "backtest-uncalibrated",
+    "report.md",
+    "manifest.json",
+)
 MANIFEST = "manifest.json"
 
 
@@ -97,8 +107,11 @@ class CalibrationSpec(Spec):
     generations: int = Field(5, strict=True, ge=1, le=100)
     min_epsilon: float = Field(0.0, ge=0, description="Stop once the tolerance falls to this.")
     backtest_runs: int = Field(50, strict=True, ge=1, le=100_000, description="Runs of the in-sample back-test.")
-    db: str | None = Field(None, description="SQLite file for the history, relative to the calibration file "
-                           "(default: beside the results folder).")
+    db: str | None = Field(
+        None,
+        description="SQLite file for the history, relative to the calibration file "
+        "(default: beside the results folder).",
+    )
 
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
@@ -138,8 +151,16 @@ def load_calibration(path: str | Path) -> Calibration:
         record = load_observed(observed_path, {i.name: (i.min, i.max) for i in base.instruments})
     except InputError as exc:
         raise CalibrationError(origin, Problem("observed", exc.render())) from None
-    cal = Calibration(spec, origin, base, base.model_dump(mode="json"), scenario_path, record, observed_path,
-                      (here / spec.db).resolve() if spec.db else None)
+    cal = Calibration(
+        spec,
+        origin,
+        base,
+        base.model_dump(mode="json"),
+        scenario_path,
+        record,
+        observed_path,
+        (here / spec.db).resolve() if spec.db else None,
+    )
     problems = []
     seen = set()
     for i, p in enumerate(spec.parameters):
@@ -159,7 +180,9 @@ def load_calibration(path: str | Path) -> Calibration:
                 cal.scenario_at({p.path: value})
             except InputError as exc:
                 detail = "; ".join(str(q) for q in exc.problems)
-                problems.append(Problem(f"parameters[{i}].bounds", f"at {p.path} = {value!r} the scenario is invalid: {detail}"))
+                problems.append(
+                    Problem(f"parameters[{i}].bounds", f"at {p.path} = {value!r} the scenario is invalid: {detail}")
+                )
                 break
     obs = observed_series(base, record, base.calendar.rounds + 1)
     if Statistic.STRESS in spec.statistics and STRESS not in obs:
@@ -180,8 +203,13 @@ def _agreement():
 # ----------------------------------------------------------------------------- statistics
 
 
-def statistics_of(scenario: Scenario, levels: dict[str, list[float | None]], agreement_round: int | None,
-                  stats: tuple[Statistic, ...], scored: dict[str, list[int]]) -> dict[str, float]:
+def statistics_of(
+    scenario: Scenario,
+    levels: dict[str, list[float | None]],
+    agreement_round: int | None,
+    stats: tuple[Statistic, ...],
+    scored: dict[str, list[int]],
+) -> dict[str, float]:
     """The summary statistics, flat (name -> number), from a series per instrument (and stress)."""
     out: dict[str, float] = {}
     for name, rounds in scored.items():
@@ -311,16 +339,18 @@ def fit(cal: Calibration, db: Path, workers: int = 1, scheduler: str | None = No
         sampler, sampler_name = _sampler(workers, scheduler)
         # pyabc proposes from numpy's global generator: seed it, so a single-core fit repeats exactly.
         np.random.seed(cal.spec.seed)
-        abc = pyabc.ABCSMC(Simulator(cal), _prior(cal), _distance(cal), population_size=cal.spec.population,
-                           sampler=sampler)
+        abc = pyabc.ABCSMC(
+            Simulator(cal), _prior(cal), _distance(cal), population_size=cal.spec.population, sampler=sampler
+        )
         url = f"sqlite:///{db}"
         if resume:
             if not db.exists() or not sidecar.exists():
                 raise CalibrationError(cal.origin, f"--resume: no calibration database at {db} to continue")
             stored = json.loads(sidecar.read_text())
             if stored.get("problem") != cal.spec.problem_digest():
-                raise CalibrationError(cal.origin, f"--resume: {db} holds a calibration of another spec; "
-                                       "start afresh with --force")
+                raise CalibrationError(
+                    cal.origin, f"--resume: {db} holds a calibration of another spec; start afresh with --force"
+                )
             history = pyabc.History(url)
             done = history.max_t + 1
             left = cal.spec.generations - done
@@ -354,10 +384,20 @@ def posterior_summary(cal: Calibration, frame, weights: np.ndarray) -> list[dict
         v = frame[key_of(p.path)].to_numpy(dtype=float)
         mean = float(np.sum(v * weights) / weights.sum())
         sd = float(np.sqrt(np.sum(weights * (v - mean) ** 2) / weights.sum()))
-        out.append({"path": p.path, "prior": p.prior.value, "low": p.bounds[0], "high": p.bounds[1],
-                    "base_value": float(resolve_value(cal.base_data, p.path)), "mean": mean, "sd": sd,
-                    "q05": weighted_quantile(v, weights, 0.05), "median": weighted_quantile(v, weights, 0.5),
-                    "q95": weighted_quantile(v, weights, 0.95)})
+        out.append(
+            {
+                "path": p.path,
+                "prior": p.prior.value,
+                "low": p.bounds[0],
+                "high": p.bounds[1],
+                "base_value": float(resolve_value(cal.base_data, p.path)),
+                "mean": mean,
+                "sd": sd,
+                "q05": weighted_quantile(v, weights, 0.05),
+                "median": weighted_quantile(v, weights, 0.5),
+                "q95": weighted_quantile(v, weights, 0.95),
+            }
+        )
     return out
 
 
@@ -373,8 +413,14 @@ def calibrated_data(cal: Calibration, summary: list[dict], manifest_path: str) -
     data = copy.deepcopy(cal.base_data)
     data["name"] = f"{cal.base.name}_calibrated"
     data["title"] = f"{cal.base.title} (calibrated: {cal.spec.name})"
-    data["sources"] = [*data["sources"], {"id": "calibration", "title": f"ABC-SMC calibration {cal.spec.name!r} against "
-                       f"{cal.observed_path.name} (its manifest)", "location": manifest_path}]
+    data["sources"] = [
+        *data["sources"],
+        {
+            "id": "calibration",
+            "title": f"ABC-SMC calibration {cal.spec.name!r} against {cal.observed_path.name} (its manifest)",
+            "location": manifest_path,
+        },
+    ]
     for s in summary:
         value = round(s["median"], 4)
         holder, key = resolve(data, s["path"])
@@ -382,7 +428,8 @@ def calibrated_data(cal: Calibration, summary: list[dict], manifest_path: str) -
         owner, rest = basis_owner(data, s["path"])
         owner.setdefault("basis", {})[rest] = (
             f"calibration: posterior median {value:g} (90% interval {s['q05']:.3g}-{s['q95']:.3g}, prior "
-            f"{s['prior']} on {s['low']:g}-{s['high']:g}, was {s['base_value']:g}); see {manifest_path}")
+            f"{s['prior']} on {s['low']:g}-{s['high']:g}, was {s['base_value']:g}); see {manifest_path}"
+        )
     return data
 
 
@@ -398,8 +445,11 @@ def basis_owner(data: dict, path: str) -> tuple[dict, str]:
         key, selector = seg.match(part).groups()
         node = node[key]
         if selector is not None:
-            node = next(item for item in node if str(item.get("name", item.get("id"))) == selector) \
-                if not selector.isdigit() else node[int(selector)]
+            node = (
+                next(item for item in node if str(item.get("name", item.get("id"))) == selector)
+                if not selector.isdigit()
+                else node[int(selector)]
+            )
         if isinstance(node, dict) and "basis" in node:
             owner, start = node, k + 1
         elif selector is not None:
@@ -408,8 +458,15 @@ def basis_owner(data: dict, path: str) -> tuple[dict, str]:
     return owner, rest
 
 
-def calibrate(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None = None, resume: bool = False,
-              force: bool = False, echo=print) -> CalibrationResult:
+def calibrate(
+    cal: Calibration,
+    out: Path,
+    workers: int = 1,
+    scheduler: str | None = None,
+    resume: bool = False,
+    force: bool = False,
+    echo=print,
+) -> CalibrationResult:
     """Fit, then write the posterior, its plots, the calibrated scenario, its in-sample back-test and a report."""
     import importlib.util
 
@@ -428,20 +485,28 @@ def calibrate(cal: Calibration, out: Path, workers: int = 1, scheduler: str | No
     check_target(out, force or resume, what, PATTERNS)
     db = cal.db_path or out.parent / f"{out.name}.db"
     if db.exists() and not (resume or force):
-        raise CalibrationError(str(db), "a calibration database is already there: add --resume to continue it or "
-                               "--force to start afresh")
+        raise CalibrationError(
+            str(db), "a calibration database is already there: add --resume to continue it or --force to start afresh"
+        )
     db.parent.mkdir(parents=True, exist_ok=True)
-    echo(f"{cal.spec.name}: ABC-SMC, {len(cal.spec.parameters)} parameter(s), population {cal.spec.population}, "
-         f"{cal.spec.generations} generation(s); database {db}")
+    echo(
+        f"{cal.spec.name}: ABC-SMC, {len(cal.spec.parameters)} parameter(s), population {cal.spec.population}, "
+        f"{cal.spec.generations} generation(s); database {db}"
+    )
     history, sampler_name = fit(cal, db, workers, scheduler, resume, echo)
     frame, w = history.get_distribution(m=0, t=history.max_t)
     weights = np.asarray(w, dtype=float)
     summary = posterior_summary(cal, frame, weights)
     pops = history.get_all_populations()
-    generations = [{"generation": int(r.t), "epsilon": float(r.epsilon), "samples": int(r.samples)}
-                   for r in pops.itertuples() if r.t >= 0]
-    posterior = [{**{p.path: float(frame[key_of(p.path)].iloc[i]) for p in cal.spec.parameters}, "weight": float(weights[i])}
-                 for i in range(len(weights))]
+    generations = [
+        {"generation": int(r.t), "epsilon": float(r.epsilon), "samples": int(r.samples)}
+        for r in pops.itertuples()
+        if r.t >= 0
+    ]
+    posterior = [
+        {**{p.path: float(frame[key_of(p.path)].iloc[i]) for p in cal.spec.parameters}, "weight": float(weights[i])}
+        for i in range(len(weights))
+    ]
     manifest_rel = f"{out.name}/manifest.json"
     data = calibrated_data(cal, summary, str(out / MANIFEST))
     calibrated = parse_scenario(data, f"calibrated copy of {cal.scenario_path}")
@@ -451,13 +516,24 @@ def calibrate(cal: Calibration, out: Path, workers: int = 1, scheduler: str | No
     text = report(cal, summary, generations, bt_cal, bt_base, sampler_name)
     import pyabc
 
-    info = {"kind": "calibration", "name": cal.spec.name, "spec_file": str(Path(cal.origin).resolve()),
-            "spec_hash": cal.spec.digest(), "seed": cal.spec.seed, "sampler": sampler_name,
-            "reproducible": sampler_name == "single core", "pyabc": pyabc.__version__, "database": str(db),
-            "scenario": run_manifest(cal.base, cal.spec.seed, cal.base.calendar.rounds, source=str(cal.scenario_path)),
-            "observed_file": str(cal.observed_path), "observed_hash": cal.record.digest(),
-            "generations": generations, "posterior": summary, "calibrated_scenario_hash": calibrated.digest(),
-            "manifest": manifest_rel}
+    info = {
+        "kind": "calibration",
+        "name": cal.spec.name,
+        "spec_file": str(Path(cal.origin).resolve()),
+        "spec_hash": cal.spec.digest(),
+        "seed": cal.spec.seed,
+        "sampler": sampler_name,
+        "reproducible": sampler_name == "single core",
+        "pyabc": pyabc.__version__,
+        "database": str(db),
+        "scenario": run_manifest(cal.base, cal.spec.seed, cal.base.calendar.rounds, source=str(cal.scenario_path)),
+        "observed_file": str(cal.observed_path),
+        "observed_hash": cal.record.digest(),
+        "generations": generations,
+        "posterior": summary,
+        "calibrated_scenario_hash": calibrated.digest(),
+        "manifest": manifest_rel,
+    }
     scenario_name = f"{calibrated.name}.yaml"
     with result_folder(out, force=True, what=what, patterns=PATTERNS, marker=MANIFEST) as tmp:
         write_atomic(tmp / "posterior.csv", rows_to_csv(posterior))
@@ -466,8 +542,10 @@ def calibrate(cal: Calibration, out: Path, workers: int = 1, scheduler: str | No
         write_atomic(tmp / "marginals.png", marginals_plot(cal, frame, weights))
         if len(cal.spec.parameters) > 1:
             write_atomic(tmp / "pairs.png", pairs_plot(cal, frame, weights))
-        header = (f"# A calibrated copy of {cal.scenario_path.name}, written by `python run.py calibrate` "
-                  f"({cal.spec.name}); fitted values cite the calibration's manifest in their basis.\n")
+        header = (
+            f"# A calibrated copy of {cal.scenario_path.name}, written by `python run.py calibrate` "
+            f"({cal.spec.name}); fitted values cite the calibration's manifest in their basis.\n"
+        )
         write_atomic(tmp / scenario_name, header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120))
         write_backtest(bt_cal, tmp / "backtest", True, str(out / scenario_name), str(cal.observed_path))
         write_backtest(bt_base, tmp / "backtest-uncalibrated", True, str(cal.scenario_path), str(cal.observed_path))
@@ -478,25 +556,44 @@ def calibrate(cal: Calibration, out: Path, workers: int = 1, scheduler: str | No
 
 
 def report(cal, summary, generations, bt_cal, bt_base, sampler_name) -> str:
-    lines = [f"# Calibration {cal.spec.name}", "",
-             f"ABC-SMC (pyabc) of {cal.scenario_path.name} against {cal.observed_path.name}: population "
-             f"{cal.spec.population}, {len(generations)} generation(s), distance {cal.spec.distance.kind.value} over "
-             f"{', '.join(s.value for s in cal.spec.statistics)}; sampler {sampler_name}, seed {cal.spec.seed}.", "",
-             "| parameter | prior | was | posterior median | 90% interval |", "|---|---|---:|---:|---|"]
+    lines = [
+        f"# Calibration {cal.spec.name}",
+        "",
+        f"ABC-SMC (pyabc) of {cal.scenario_path.name} against {cal.observed_path.name}: population "
+        f"{cal.spec.population}, {len(generations)} generation(s), distance {cal.spec.distance.kind.value} over "
+        f"{', '.join(s.value for s in cal.spec.statistics)}; sampler {sampler_name}, seed {cal.spec.seed}.",
+        "",
+        "| parameter | prior | was | posterior median | 90% interval |",
+        "|---|---|---:|---:|---|",
+    ]
     for s in summary:
-        lines.append(f"| `{s['path']}` | {s['prior']} {s['low']:g}-{s['high']:g} | {s['base_value']:g} | "
-                     f"{s['median']:.4g} | {s['q05']:.4g}-{s['q95']:.4g} |")
-    lines += ["", "Tolerance by generation: " + ", ".join(f"{g['epsilon']:.4g}" for g in generations) + ".", "",
-              "## In-sample fit", "", "| series | MAE calibrated | MAE uncalibrated | persistence | coverage calibrated | "
-              "coverage uncalibrated |", "|---|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| `{s['path']}` | {s['prior']} {s['low']:g}-{s['high']:g} | {s['base_value']:g} | "
+            f"{s['median']:.4g} | {s['q05']:.4g}-{s['q95']:.4g} |"
+        )
+    lines += [
+        "",
+        "Tolerance by generation: " + ", ".join(f"{g['epsilon']:.4g}" for g in generations) + ".",
+        "",
+        "## In-sample fit",
+        "",
+        "| series | MAE calibrated | MAE uncalibrated | persistence | coverage calibrated | coverage uncalibrated |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     from negotiation.experiments.backtest import label_of
 
     for a in bt_cal.scores:
         b = bt_base.score_of(a["series"])
-        lines.append(f"| {label_of(cal.base, a['series'])} | {a['mae']:.2f} | {b['mae']:.2f} | {a['mae_persistence']:.2f} | "
-                     f"{a['coverage_5_95']:.0%} | {b['coverage_5_95']:.0%} |")
-    lines += ["", "In-sample: the record that fitted the values also scores them. `backtest/` and "
-              "`backtest-uncalibrated/` hold the full back-tests.", ""]
+        lines.append(
+            f"| {label_of(cal.base, a['series'])} | {a['mae']:.2f} | {b['mae']:.2f} | {a['mae_persistence']:.2f} | "
+            f"{a['coverage_5_95']:.0%} | {b['coverage_5_95']:.0%} |"
+        )
+    lines += [
+        "",
+        "In-sample: the record that fitted the values also scores them. `backtest/` and "
+        "`backtest-uncalibrated/` hold the full back-tests.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -506,7 +603,7 @@ def marginals_plot(cal: Calibration, frame, weights: np.ndarray) -> bytes:
     params = cal.spec.parameters
     fig = new_figure(figsize=(3.6 * len(params), 3.0))
     axes = np.atleast_1d(fig.subplots(1, len(params), squeeze=False)).ravel()
-    for ax, p in zip(axes, params):
+    for ax, p in zip(axes, params, strict=True):
         v = frame[key_of(p.path)].to_numpy(dtype=float)
         ax.hist(v, bins=20, range=p.bounds, weights=weights, density=True, color="tab:blue", alpha=0.7)
         ax.axvline(float(resolve_value(cal.base_data, p.path)), color="grey", ls="--", label="was")

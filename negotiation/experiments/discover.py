@@ -52,7 +52,7 @@ def outcome_column(runs, name: str) -> tuple[np.ndarray, str]:
     column = runs[name]
     if column.dtype.kind != "b":
         values = set(column.dropna().unique().tolist())
-        if not values <= {0, 1, True, False}:
+        if not values <= {0, 1}:
             raise ValueError(f"{name!r} is not a true/false column")
     return column.astype(bool).to_numpy(), f"{name} is true"
 
@@ -113,11 +113,19 @@ def find_boxes(inputs, y: np.ndarray, threshold: float) -> list[dict]:
         index_remaining = np.flatnonzero(remaining)
         covered = index_remaining[inside]
         hits = float(y[covered].sum())
-        boxes.append({"box": k + 1, "where": limits_text(box.limits, inputs), "runs_inside": int(len(covered)),
-                      "coverage": hits / total, "density": hits / len(covered) if len(covered) else float("nan"),
-                      "mass": len(covered) / len(y), "restricted": int(traj["res dim"].iloc[i]),
-                      "trajectory": traj[["coverage", "density"]].to_numpy().tolist(),
-                      "chosen": [float(traj["coverage"].iloc[i]), float(traj["density"].iloc[i])]})
+        boxes.append(
+            {
+                "box": k + 1,
+                "where": limits_text(box.limits, inputs),
+                "runs_inside": len(covered),
+                "coverage": hits / total,
+                "density": hits / len(covered) if len(covered) else float("nan"),
+                "mass": len(covered) / len(y),
+                "restricted": int(traj["res dim"].iloc[i]),
+                "trajectory": traj[["coverage", "density"]].to_numpy().tolist(),
+                "chosen": [float(traj["coverage"].iloc[i]), float(traj["density"].iloc[i])],
+            }
+        )
         remaining[covered] = False
     return boxes
 
@@ -148,32 +156,52 @@ def discover(folder: str | Path, outcome: str, threshold: float = 0.8, force: bo
     inputs = runs[params].copy()
     n_hit = int(y.sum())
     if n_hit == 0 or n_hit == len(y):
-        raise InputError("--outcome", f"{words}: in {n_hit} of {len(y)} runs - it must happen in some runs and not in "
-                         "others for boxes to separate them")
+        raise InputError(
+            "--outcome",
+            f"{words}: in {n_hit} of {len(y)} runs - it must happen in some runs and not in "
+            "others for boxes to separate them",
+        )
     boxes = find_boxes(inputs, y, threshold)
-    lines = [f"# Where {words}: {manifest['sweep']}", "",
-             f"{len(y)} runs; {words} in {n_hit} ({n_hit / len(y):.0%}). PRIM boxes (density at least "
-             f"{threshold:.0%}), each after the runs of the earlier ones are set aside:", ""]
+    lines = [
+        f"# Where {words}: {manifest['sweep']}",
+        "",
+        f"{len(y)} runs; {words} in {n_hit} ({n_hit / len(y):.0%}). PRIM boxes (density at least "
+        f"{threshold:.0%}), each after the runs of the earlier ones are set aside:",
+        "",
+    ]
     if not boxes:
-        lines.append(f"No box of the inputs reaches a density of {threshold:.0%}: the outcome is not confined to a "
-                     "region of these parameters (try a lower --threshold, or more runs).")
+        lines.append(
+            f"No box of the inputs reaches a density of {threshold:.0%}: the outcome is not confined to a "
+            "region of these parameters (try a lower --threshold, or more runs)."
+        )
     for b in boxes:
-        lines.append(f"{b['box']}. Where {b['where']}: {words} in {b['density']:.0%} of the runs inside "
-                     f"(density), and the box holds {b['coverage']:.0%} of all runs where it happens (coverage); "
-                     f"{b['mass']:.0%} of the design.")
+        lines.append(
+            f"{b['box']}. Where {b['where']}: {words} in {b['density']:.0%} of the runs inside "
+            f"(density), and the box holds {b['coverage']:.0%} of all runs where it happens (coverage); "
+            f"{b['mass']:.0%} of the design."
+        )
     indices = _indices(folder, OUTCOMES.get(outcome, (None, None))[1])
     if indices:
         lines += ["", f"Beside the indices of `analyze` for the same outcome ({indices[0]['measure']}):", ""]
-        lines += [f"- {phrase(r['parameter'])}: {float(r['value']):.2f}"
-                  + (f", {'raises' if float(r['direction_rho']) > 0 else 'lowers'} it (rho {float(r['direction_rho']):+.2f})"
-                     if r.get("direction_rho") not in (None, "", "nan") else "") for r in indices]
+        lines += [
+            f"- {phrase(r['parameter'])}: {float(r['value']):.2f}"
+            + (
+                f", {'raises' if float(r['direction_rho']) > 0 else 'lowers'} it (rho {float(r['direction_rho']):+.2f})"
+                if r.get("direction_rho") not in (None, "", "nan")
+                else ""
+            )
+            for r in indices
+        ]
     elif outcome in OUTCOMES:
         lines += ["", f"Run `python run.py analyze {folder}` for the sensitivity indices beside these boxes."]
     text = "\n".join(lines) + "\n"
     target = folder / f"discover-{outcome}"
     with result_folder(target, force=force, what="a discovery", patterns=PATTERNS, marker="report.md") as tmp:
         table = [{k: v for k, v in b.items() if k not in ("trajectory", "chosen")} for b in boxes]
-        write_atomic(tmp / "boxes.csv", rows_to_csv(table) if table else "box,where,runs_inside,coverage,density,mass,restricted\n")
+        write_atomic(
+            tmp / "boxes.csv",
+            rows_to_csv(table) if table else "box,where,runs_inside,coverage,density,mass,restricted\n",
+        )
         write_atomic(tmp / "tradeoff.png", tradeoff_plot(boxes, words))
         write_atomic(tmp / "report.md", text)
     return Discovery(text, target, boxes, [target / p for p in PATTERNS])

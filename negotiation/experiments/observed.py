@@ -98,8 +98,13 @@ class ObservedRecord:
         return level
 
     def events(self, name: EventName | None = None, actor: str | None = None) -> list[ObservedRow]:
-        return [r for r in self.rows if r.kind is RowKind.EVENT and (name is None or r.name == name.value)
-                and (actor is None or r.value == actor)]
+        return [
+            r
+            for r in self.rows
+            if r.kind is RowKind.EVENT
+            and (name is None or r.name == name.value)
+            and (actor is None or r.value == actor)
+        ]
 
     def first_event(self, name: EventName, actor: str | None = None) -> dt.date | None:
         found = self.events(name, actor)
@@ -119,8 +124,9 @@ class ObservedRecord:
     def digest(self) -> str:
         import hashlib
 
-        text = "\n".join(f"{r.date}|{r.kind.value}|{r.name}|{r.value}|{r.unit}|{r.source}|{r.confidence.value}"
-                         for r in self.rows)
+        text = "\n".join(
+            f"{r.date}|{r.kind.value}|{r.name}|{r.value}|{r.unit}|{r.source}|{r.confidence.value}" for r in self.rows
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -132,7 +138,9 @@ def load_observed(path: str | Path, instruments: dict[str, tuple[float, float]] 
 
 
 def parse_observed(text: str, origin: str, instruments: dict[str, tuple[float, float]] | None = None) -> ObservedRecord:
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]  # comment lines for provenance notes
+    lines = [
+        line for line in text.splitlines() if not line.lstrip().startswith("#")
+    ]  # comment lines for provenance notes
     reader = csv.reader(io.StringIO("\n".join(lines)))
     try:
         header = next(reader)
@@ -144,8 +152,17 @@ def parse_observed(text: str, origin: str, instruments: dict[str, tuple[float, f
     if tuple(header) != COLUMNS:
         missing = [c for c in COLUMNS if c not in header]
         extra = [c for c in header if c not in COLUMNS]
-        detail = "; ".join(x for x in (f"missing {', '.join(missing)}" if missing else "",
-                                       f"unknown {', '.join(extra)}" if extra else "") if x) or "in another order"
+        detail = (
+            "; ".join(
+                x
+                for x in (
+                    f"missing {', '.join(missing)}" if missing else "",
+                    f"unknown {', '.join(extra)}" if extra else "",
+                )
+                if x
+            )
+            or "in another order"
+        )
         raise ObservedError(origin, Problem("header", f"the columns must be {','.join(COLUMNS)} ({detail})"))
     rows: list[ObservedRow] = []
     problems: list[Problem] = []
@@ -163,26 +180,37 @@ def parse_observed(text: str, origin: str, instruments: dict[str, tuple[float, f
         problems.append(Problem("", "the record has a header but no rows"))
     for before, after in itertools.pairwise(rows):
         if after.date < before.date:
-            problems.append(Problem(f"row {after.line}.date", f"{after.date} comes before the row above ({before.date}): "
-                                    "keep the rows in date order"))
+            problems.append(
+                Problem(
+                    f"row {after.line}.date",
+                    f"{after.date} comes before the row above ({before.date}): keep the rows in date order",
+                )
+            )
     seen: dict[tuple[str, dt.date], int] = {}
     for r in rows:
         if r.kind is RowKind.LEVEL:
             key = (r.name, r.date)
             if key in seen:
-                problems.append(Problem(f"row {r.line}", f"a second level for {r.name} on {r.date} (row {seen[key]} has one)"))
+                problems.append(
+                    Problem(f"row {r.line}", f"a second level for {r.name} on {r.date} (row {seen[key]} has one)")
+                )
             seen[key] = r.line
     if problems:
         raise ObservedError(origin, problems)
     return ObservedRecord(origin, tuple(rows))
 
 
-def _parse_row(fields: list[str], line: int, problems: list[Problem],
-               instruments: dict[str, tuple[float, float]] | None) -> ObservedRow | None:
+def _parse_row(
+    fields: list[str], line: int, problems: list[Problem], instruments: dict[str, tuple[float, float]] | None
+) -> ObservedRow | None:
     where = f"row {line}"
     if len(fields) != len(COLUMNS):
-        problems.append(Problem(where, f"has {len(fields)} fields, not {len(COLUMNS)} ({','.join(COLUMNS)}); "
-                                "quote a field that holds a comma"))
+        problems.append(
+            Problem(
+                where,
+                f"has {len(fields)} fields, not {len(COLUMNS)} ({','.join(COLUMNS)}); quote a field that holds a comma",
+            )
+        )
         return None
     date_s, kind_s, name, value_s, unit, source, conf_s, note = (f.strip() for f in fields)
     before = len(problems)
@@ -192,8 +220,12 @@ def _parse_row(fields: list[str], line: int, problems: list[Problem],
         problems.append(Problem(f"{where}.date", f"{date_s!r} is not a date (write YYYY-MM-DD)"))
         date = None
     if date is not None and date > LAST_DAY:
-        problems.append(Problem(f"{where}.date", f"{date} is after {LAST_DAY}: nothing later enters the project "
-                                "(the out-of-sample rule)"))
+        problems.append(
+            Problem(
+                f"{where}.date",
+                f"{date} is after {LAST_DAY}: nothing later enters the project (the out-of-sample rule)",
+            )
+        )
     try:
         kind = RowKind(kind_s)
     except ValueError:
@@ -202,8 +234,9 @@ def _parse_row(fields: list[str], line: int, problems: list[Problem],
     try:
         confidence = Confidence(conf_s)
     except ValueError:
-        problems.append(Problem(f"{where}.confidence", f"{conf_s!r} is not a confidence "
-                                f"({', '.join(c.value for c in Confidence)})"))
+        problems.append(
+            Problem(f"{where}.confidence", f"{conf_s!r} is not a confidence ({', '.join(c.value for c in Confidence)})")
+        )
         confidence = None
     if not source:
         problems.append(Problem(f"{where}.source", "every row names its source (a URL or an official text)"))
@@ -224,7 +257,11 @@ def _parse_row(fields: list[str], line: int, problems: list[Problem],
         if name not in instruments:
             from negotiation.scenario import nearest
 
-            problems.append(Problem(f"{where}.name", f"the scenario has no instrument {name!r} ({nearest(name, sorted(instruments))})"))
+            problems.append(
+                Problem(
+                    f"{where}.name", f"the scenario has no instrument {name!r} ({nearest(name, sorted(instruments))})"
+                )
+            )
         elif isinstance(value, float):
             lo, hi = instruments[name]
             if not lo <= value <= hi:
@@ -233,7 +270,9 @@ def _parse_row(fields: list[str], line: int, problems: list[Problem],
         try:
             EventName(name)
         except ValueError:
-            problems.append(Problem(f"{where}.name", f"{name!r} is not an event ({', '.join(e.value for e in EventName)})"))
+            problems.append(
+                Problem(f"{where}.name", f"{name!r} is not an event ({', '.join(e.value for e in EventName)})")
+            )
     if len(problems) > before:
         return None
     return ObservedRow(line, date, kind, name, value, unit, source, confidence, note)
