@@ -193,11 +193,15 @@ def cli(*args, cwd):
     )
 
 
-def test_backtest_command_end_to_end(tmp_path):
+def test_backtest_command_refuses_a_bad_record_without_a_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "2025-01-01,level,us_tariff_cn,1,u,,high,\n")
     res = cli("backtest", JAN, "--observed", bad, "--runs", "2", cwd=tmp_path)
     assert res.returncode == 2 and "row 2.source" in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.slow
+def test_backtest_command_end_to_end(tmp_path):
     res = cli("backtest", JAN, "--observed", OBSERVED, "--runs", "2", "--out", tmp_path / "out", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     folder = tmp_path / "out" / "backtest-us_china_2025_jan-seed1-runs2"
