@@ -216,3 +216,14 @@ def test_backtest_command_end_to_end(tmp_path):
     assert "| US tariff on China |" in (folder / "report.md").read_text()
     again = cli("backtest", JAN, "--observed", OBSERVED, "--runs", "2", "--out", tmp_path / "out", cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_an_escalation_counts_as_a_governments_own_only_beyond_the_scheduled_decrees():
+    from negotiation.experiments.backtest import own_escalation
+
+    s, record = load_scenario(JAN), load_observed(OBSERVED)
+    # the US tariffs of 4 February, 4 March and 5 April are inputs; the extra 50% and the H20 rule of 9 April are not
+    assert own_escalation(s, record, "US") == dt.date(2025, 4, 9)
+    assert own_escalation(s, record, "China") == dt.date(2025, 2, 4)  # China has no scheduled decree
+    no_inputs = s.model_copy(update={"events": ()})
+    assert own_escalation(no_inputs, record, "US") == dt.date(2025, 2, 4)

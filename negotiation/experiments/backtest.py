@@ -258,6 +258,31 @@ def score(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace], se
     return bt
 
 
+def own_escalation(scenario: Scenario, record: ObservedRecord, government: str) -> dt.date | None:
+    """The first day the record shows `government` escalating beyond the scenario's scheduled decrees.
+
+    Scheduled decrees are inputs, not answers the game could give: an escalation counts as the
+    government's own if its instrument's observed level rises above what the decrees alone give, or
+    if it is an escalation event on a day the government has no scheduled decree.
+    """
+    from negotiation.scenario.vocabulary import EventKind
+
+    decrees = [e for e in scenario.events if e.kind is EventKind.SET_LEVEL and e.date is not None]
+    decree_days = {e.date for e in decrees if scenario.instrument(e.instrument).imposer == government}
+    days = [e.date for e in record.events(EventName.ESCALATION, government) if e.date not in decree_days]
+    for spec in scenario.instruments:
+        if spec.imposer != government:
+            continue
+        for day, level in record.levels(spec.name):
+            scheduled = [e for e in decrees if e.instrument == spec.name and e.date <= day]
+            expected = float(scheduled[-1].level) if scheduled else float(spec.initial)
+            if level > expected + 1e-9:
+                days.append(day)
+                break
+    days = [d for d in days if d >= scenario.calendar.start]
+    return min(days) if days else None
+
+
 def timing(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace]) -> list[dict]:
     """First agreement, first escalation of each government, first extension: observed against the ensemble."""
     last = scenario.calendar.rounds
@@ -271,8 +296,8 @@ def timing(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace]) -
     for g in scenario.governments:
         items.append(
             (
-                f"first escalation by {g.name}",
-                record.first_event(EventName.ESCALATION, g.name),
+                f"first escalation by {g.name} beyond the scheduled inputs",
+                own_escalation(scenario, record, g.name),
                 [t.first_escalation.get(g.name) for t in traces],
             )
         )
