@@ -545,7 +545,8 @@ def cmd_calibrate(args) -> int:
     result = calibrate(cal, out, workers=args.workers, scheduler=args.scheduler, resume=args.resume, force=args.force,
                        echo=lambda line: print(line, flush=True))
     print(result.text)
-    print(f"Wrote {out}/: posterior.csv, marginals.png, pairs.png, {result.scenario_file.name} (the calibrated "
+    print(f"Wrote {out}/: posterior.csv, summary.csv, generations.csv, marginals.png, pairs.png (with two or more "
+          f"parameters), {result.scenario_file.name} (the calibrated "
           "scenario), backtest/ (its in-sample back-test), report.md, manifest.json; the database is " + str(result.db))
     return 0
 
