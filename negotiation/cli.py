@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an earlier analysis/ of this folder")
     p.set_defaults(func=cmd_analyze)
 
+    add_calibration_commands(sub)  # backtest, calibrate, discover (issue 12)
+
     p = sub.add_parser("briefs", help="a confidential role brief for every seat, as Markdown and printable HTML")
     p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="scenario YAML (default: %(default)s)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT / "briefs", help="folder for the briefs (default: %(default)s)")
@@ -472,6 +474,89 @@ def cmd_schema(args) -> int:
         print(f"wrote {args.out}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+# ----------------------------------------------------------------------------- back-test, calibration, discovery (issue 12)
+
+
+def add_calibration_commands(sub) -> None:
+    p = sub.add_parser("backtest", help="score an ensemble of a scenario against an observed record (docs/observed.md)")
+    p.add_argument("scenario", help="scenario YAML, e.g. scenarios/us_china_2025_jan.yaml")
+    p.add_argument("--observed", required=True, type=Path, help="observed record CSV, e.g. scenarios/observed/us_china_2025_h1.csv")
+    p.add_argument("--runs", type=positive_int, default=100, help="replicates (default: %(default)s)")
+    p.add_argument("--seed", type=seed_int, default=1, help="root of the seed tree (default: %(default)s)")
+    p.add_argument("--workers", type=workers_int, default=1, help="worker processes (default: %(default)s); results do not depend on it")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
+    p.set_defaults(func=cmd_backtest)
+
+    p = sub.add_parser("calibrate", help="fit scenario parameters to an observed record by ABC-SMC (pyabc)")
+    p.add_argument("spec", help="calibration YAML file (see scenarios/calibration/)")
+    p.add_argument("--workers", type=workers_int, default=1, help="worker processes for the local sampler (default: %(default)s)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 (pyabc's Dask sampler)")
+    p.add_argument("--resume", action="store_true", help="continue the calibration stored in the spec's database")
+    p.add_argument("--out", type=Path, help="folder for results (default: outputs/calibrate-NAME)")
+    p.add_argument("--force", action="store_true", help="replace an earlier calibration's results and database")
+    p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("discover", help="PRIM boxes: which inputs of a sweep lead to an outcome")
+    p.add_argument("folder", type=Path, help="a sweep output folder (with runs.parquet)")
+    p.add_argument("--outcome", required=True, help="deal_held, lapse, escalation_spiral, no_deal, or a true/false column of runs")
+    p.add_argument("--threshold", type=float, default=0.8, help="the density a box must reach (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="replace an earlier discover/ of this folder and outcome")
+    p.set_defaults(func=cmd_discover)
+
+
+def cmd_backtest(args) -> int:
+    from negotiation.common.files import check_target
+    from negotiation.experiments.backtest import PATTERNS, backtest, write_backtest
+    from negotiation.experiments.observed import load_observed
+    from negotiation.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    bounds = {i.name: (i.min, i.max) for i in scenario.instruments}
+    record = load_observed(args.observed, bounds)
+    folder = args.out / f"backtest-{scenario.name}-seed{args.seed}-runs{args.runs}"
+    check_target(folder, args.force, "a back-test's results", PATTERNS)  # before the runs, not after
+    print(f"Back-test of {scenario.name}: {plural(args.runs, 'run')} of {scenario.calendar.rounds} rounds against "
+          f"{args.observed} ({len(record.rows)} rows); {args.workers} worker(s)", flush=True)
+    bt = backtest(scenario, record, args.runs, args.seed, args.workers, progress=progress_bar(args.runs, "run"))
+    write_backtest(bt, folder, args.force, str(Path(args.scenario).resolve()), str(Path(args.observed).resolve()))
+    from negotiation.experiments.backtest import report_text
+
+    print(report_text(bt))
+    print(f"Wrote {folder}/: scores.csv, rounds.csv (band and record per round), timing.csv, backtest.png, "
+          "report.md, manifest.json")
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    from negotiation.experiments.calibrate import calibrate, load_calibration
+
+    cal = load_calibration(args.spec)
+    if args.force and args.resume:
+        raise InputError("--force", "--force starts the calibration afresh and --resume continues it: give one of them")
+    if args.scheduler:
+        from negotiation.experiments.runner import check_scheduler
+
+        check_scheduler(args.scheduler)
+    out = args.out or DEFAULT_OUT / f"calibrate-{cal.spec.name}"
+    result = calibrate(cal, out, workers=args.workers, scheduler=args.scheduler, resume=args.resume, force=args.force,
+                       echo=lambda line: print(line, flush=True))
+    print(result.text)
+    print(f"Wrote {out}/: posterior.csv, summary.csv, generations.csv, marginals.png, pairs.png (with two or more "
+          f"parameters), {result.scenario_file.name} (the calibrated "
+          "scenario), backtest/ (its in-sample back-test), report.md, manifest.json; the database is " + str(result.db))
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from negotiation.experiments.discover import discover
+
+    report = discover(args.folder, args.outcome, threshold=args.threshold, force=args.force)
+    print(report.text)
+    print(f"\nWrote {report.folder}/: " + ", ".join(p.name for p in report.files))
     return 0
 
 

@@ -131,8 +131,21 @@ def indices(manifest: dict, points, params: list[str]) -> dict[str, list[dict]]:
                 rows.append({"parameter": p[6:], "measure": "spearman_rho",
                              "value": float(test.statistic) if test else float("nan"),
                              "conf": float(test.pvalue) if test else float("nan")})
+        for row, p in zip(rows, params):
+            row["direction_rho"] = direction(points[p], y)
         out[outcome] = rows
     return out
+
+
+def direction(column, y: np.ndarray) -> float:
+    """The sign and strength of an effect: Spearman's rank correlation of the parameter with the outcome
+    over the design points (Sobol and Morris indices say how much, not which way)."""
+    from scipy.stats import spearmanr
+
+    x = _numeric(column)
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan")
+    return float(spearmanr(x, y).statistic)
 
 
 def _numeric(series) -> np.ndarray:
@@ -149,6 +162,14 @@ def _clear(row: dict) -> bool:
     if row["measure"] == "spearman_rho":
         return row.get("conf", 1.0) < 0.05
     return row["value"] - row.get("conf", 0.0) > 0
+
+
+def _way(row: dict) -> str:
+    """', raises it' or ', lowers it', from the direction of the effect, when it has one."""
+    rho = row.get("direction_rho", float("nan"))
+    if not np.isfinite(rho) or abs(rho) < 0.05:
+        return ", no clear direction"
+    return f", {'raises' if rho > 0 else 'lowers'} it: rho {rho:+.2f}"
 
 
 def describe(outcome: str, rows: list[dict], points) -> str:
@@ -175,7 +196,7 @@ def describe(outcome: str, rows: list[dict], points) -> str:
                  for r in strong]
         return f"{head}: " + "; ".join(parts) + tail + "."
     name = {"sobol_total": "total Sobol index", "morris_mu_star": "Morris mu*"}[strong[0]["measure"]]
-    parts = [f"{r['parameter']} ({name} {r['value']:.2f} ± {r.get('conf', 0):.2f})" for r in strong]
+    parts = [f"{r['parameter']} ({name} {r['value']:.2f} ± {r.get('conf', 0):.2f}{_way(r)})" for r in strong]
     return f"{head}: driven most by " + ", then ".join(parts) + tail + "."
 
 
@@ -284,11 +305,12 @@ def _analyze(manifest: dict, runs, out: Path) -> Report:
 
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["outcome", "parameter", "measure", "value", "conf_or_p", "first_order_or_sigma"])
+        writer.writerow(["outcome", "parameter", "measure", "value", "conf_or_p", "first_order_or_sigma",
+                         "direction_rho"])
         for o, rows in table.items():
             for r in rows:
                 writer.writerow([o, r["parameter"], r["measure"], r["value"], r.get("conf", ""),
-                                 r.get("first_order", r.get("sigma", ""))])
+                                 r.get("first_order", r.get("sigma", "")), r.get("direction_rho", "")])
         write_atomic(out / "indices.csv", buf.getvalue())
         files.append(out / "indices.csv")
         write_atomic(out / "outcomes_vs_parameters.png", plot_outcomes(points, params))
