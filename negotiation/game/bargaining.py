@@ -83,7 +83,7 @@ class PairAnalysis:
     frontier: np.ndarray
     nash: int | None
     ks: int | None
-    evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] = field(repr=False, compare=False, default=None)
+    evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = field(repr=False, compare=False, default=None)
 
     @property
     def zone_size(self) -> int:
@@ -99,6 +99,7 @@ class PairAnalysis:
 
     def value(self, pair_levels: np.ndarray) -> tuple[float, float]:
         """Both sides' utility of the pair's instruments at `pair_levels` (m,), valued like the packages."""
+        assert self.evaluate is not None, "this analysis was built without its valuation"  # pair_analysis sets it
         ua, ub = self.evaluate(np.asarray(pair_levels, dtype=float)[None, :])
         return float(ua[0]), float(ub[0])
 
