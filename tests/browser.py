@@ -61,7 +61,7 @@ def serve(scenario: str = "june_2025_call"):
                         break
             except OSError:
                 if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"the page did not come up:\n{proc.stdout.read() if proc.poll() is not None else ''}")
+                    raise RuntimeError(f"the page did not come up:\n{proc.stdout.read() if proc.poll() is not None else ''}") from None
                 time.sleep(0.3)
         yield url
     finally:

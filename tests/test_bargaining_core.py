@@ -26,7 +26,7 @@ from negotiation.game.records import (
 from negotiation.scenario import CoercionSpec, load_scenario, parse_scenario
 from negotiation.story import sentence
 from negotiation.strategies import Strategy
-from negotiation.strategies.moves import Offer, Response
+from negotiation.strategies.moves import Response
 
 
 class Proposes(Strategy):
@@ -199,7 +199,7 @@ def test_a_blocked_ratification_says_who_blocked_what_and_why(tiny_data):
     assert not vote.ratified and vote.leader_approves and vote.opposed == ("Anna",)
     text = sentence(vote, s)
     assert text.startswith("A fails to ratify: only 25% of influence in favour (Anna opposed; worth Anna ")
-    anna = dict((n, (v, d)) for n, v, d in vote.values)["Anna"]
+    anna = {n: (v, d) for n, v, d in vote.values}["Anna"]
     assert anna[0] < anna[1] and f"{anna[0]:.3f} against {anna[1]:.3f} with no deal" in text
     assert "worth" not in sentence(vote, s, viewer="B")  # the other side sees the vote, not A's values
     assert not any(isinstance(e, Signed) for e in m.log)

@@ -95,7 +95,7 @@ def test_an_officials_brief_names_its_government_role_share_and_leader(written):
         gov = scenario.government(o.government)
         who = text.split("## What you want", 1)[0]
         assert f"You are **{o.title}**" in who
-        assert f"in the government of" in who and f"({gov.title})" in who
+        assert "in the government of" in who and f"({gov.title})" in who
         assert f"Your role: {'the' if o.role.value in ('leader', 'spokesbody') else 'a'} {o.role.value}" in who
         assert f"You hold **{b.share(o.name):.0%}** of your government's influence" in who
         leader = b.leader(o.government)

@@ -314,7 +314,7 @@ def test_outputs_are_standard_json(tmp_path):
     assert main(["run", "--rounds", "2", "--out", str(tmp_path), "--no-plot"]) == 0
     for name in ("summary.json", "manifest.json"):
         text = next(tmp_path.glob(f"*/{name}")).read_text()
-        json.loads(text, parse_constant=lambda c: pytest.fail(f"{name} holds {c}"))
+        json.loads(text, parse_constant=lambda c, name=name: pytest.fail(f"{name} holds {c}"))
 
 
 # ============================================================================ 5. unbounded work

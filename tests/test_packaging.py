@@ -71,7 +71,7 @@ def test_a_shipped_sweep_finds_its_scenario_and_a_lesson_loads():
 def test_the_default_scenario_comes_from_the_package():
     from negotiation.cli import DEFAULT_SCENARIO
 
-    assert DEFAULT_SCENARIO == shipped_scenario("june_2025_call")
+    assert shipped_scenario("june_2025_call") == DEFAULT_SCENARIO
     assert DEFAULT_SCENARIO.read_bytes() == DEFAULT.read_bytes()
 
 

@@ -27,7 +27,7 @@ from negotiation.teaching.debrief import read_run
 from negotiation.common.errors import InputError
 from negotiation.game.model import TradeTalksModel
 from negotiation.teaching.play import HumanSeat, replay, resume, start
-from negotiation.game.records import BreachNeverFound, Change, LogKind, OpenBreach, QuietBreach
+from negotiation.game.records import BreachNeverFound, Change, OpenBreach, QuietBreach
 from negotiation.story import sentence, visible
 
 RUN_FILES = ("rounds.csv", "log.csv", "story.md", "summary.json")
@@ -89,10 +89,10 @@ class Typist:
 
 
 # A US seat that offers a package in round 1, accepts China's counter, and cuts its tariff in round 2.
-DEAL = dict(defaults={"act": "", "respond": "r", "propose": "n"}, propose=["p"], level=["20", "0", "0", "="],
-            duration=[""], send=["y"], respond=["a"], act=["", "lower tariff"])
+DEAL = {"defaults": {"act": "", "respond": "r", "propose": "n"}, "propose": ["p"], "level": ["20", "0", "0", "="],
+        "duration": [""], "send": ["y"], "respond": ["a"], "act": ["", "lower tariff"]}
 # A US seat that never deals and raises its tariff on China every round.
-HAWK = dict(defaults={"respond": "r", "propose": "n", "inject": ""}, act=["raise tariff", ""] * 5)
+HAWK = {"defaults": {"respond": "r", "propose": "n", "inject": ""}, "act": ["raise tariff", ""] * 5}
 
 
 def play(tmp_path, player, seats=("US",), rounds=3, **options):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import DEFAULT, EXAMPLES
 from negotiation.game.model import TradeTalksModel
-from negotiation.game.records import LogKind, Signed
+from negotiation.game.records import Signed
 from negotiation.scenario import parse_scenario
 
 RAW = yaml.safe_load(DEFAULT.read_text())

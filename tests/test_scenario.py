@@ -7,7 +7,7 @@ import json
 
 import pytest
 import yaml
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from conftest import DEFAULT, ROOT, SCENARIOS
 from negotiation.common.errors import ScenarioError
@@ -176,7 +176,7 @@ def test_python_tag_is_never_executed(tmp_path):
 
 
 def test_scenarios_are_immutable(default_scenario):
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         default_scenario.calendar.rounds = 3  # type: ignore[misc]
 
 

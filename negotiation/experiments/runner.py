@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -48,6 +48,13 @@ TABLES = ("runs.parquet", "runs.csv", "rounds.parquet", "rounds.csv")
 # Everything a sweep folder may hold (its analysis too): what `--force` may replace.
 SWEEP_PATTERNS = (MANIFEST, PARTS, ROUND_PARTS, *TABLES, "analysis", ".*.tmp", ".analysis.partial-*")
 TAG = b"negotiation.sweep"  # a part's Parquet metadata: the sweep's and scenario's hashes, and its chunk
+
+
+class ProgressBar(Protocol):
+    """What `execute` uses of a progress bar (a tqdm bar has both)."""
+
+    def update(self, n: int) -> Any: ...
+    def close(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -256,7 +263,7 @@ BACKENDS: dict[str, Callable] = {"serial": serial, "pool": pool, "dask": dask}
 
 
 def versions() -> dict:
-    out = {}
+    out: dict[str, str | None] = {}
     for dist in ("mesa", "numpy", "pydantic", "pyyaml", "pyarrow", "scipy", "SALib", "dask", "distributed"):
         try:
             out[dist] = metadata.version(dist)
@@ -365,7 +372,7 @@ def read_manifest(out: Path) -> dict:
         raise InputError(str(path), f"is not a sweep's manifest, so the parts here cannot be matched to a sweep: {fix}")
     for key, kind in (("sweep_hash", str), ("scenario_hash", str), ("chunk_size", int), ("runs", int)):
         value = data.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool) or (kind is int and value < 1):
+        if not isinstance(value, kind) or isinstance(value, bool) or (isinstance(value, int) and value < 1):
             raise InputError(str(path), f"{key}: missing or damaged ({value!r}), so the parts here cannot be matched "
                              f"to a sweep: {fix}")
     return data
@@ -444,7 +451,7 @@ def execute(
     resume: bool = False,
     csv: bool = False,
     chunk_size: int | None = None,
-    progress: Callable[[int, int], Callable[[Iterable], Iterable]] | None = None,
+    progress: Callable[[int, int], ProgressBar] | None = None,
     force: bool = False,
 ) -> SweepOutcome:
     """Run a sweep into `out`, streaming results to disk; resumable.
@@ -544,14 +551,14 @@ def resume_plan(out: Path, sweep: Sweep, chunks: list[Chunk]) -> tuple[set[int],
     stray = sorted(i for i in on_disk if i not in planned)
     stray_names = [part_path(out, PARTS, i).name for i in stray]
     if (out / PARTS).is_dir():
-        stray_names += [n for n in foreign_entries(out / PARTS, ("part-*.parquet", ".*.tmp"))]
+        stray_names += list(foreign_entries(out / PARTS, ("part-*.parquet", ".*.tmp")))
     if stray_names:
         shown = ", ".join(stray_names[:5]) + (", ..." if len(stray_names) > 5 else "")
         notes.append(f"{PARTS}/ holds files that are no part of this sweep ({shown}): left out of the tables")
     return done, notes
 
 
-def tqdm_progress(total: int, initial: int):
+def tqdm_progress(total: int, initial: int) -> ProgressBar:
     """A bar with count, rate and time left on a terminal; silent when output is not one."""
     from tqdm import tqdm
 

@@ -58,6 +58,7 @@ class Parameter(Spec):
         """The parameter's value at a position u in [0, 1] (levels are cut into equal bins)."""
         if self.levels is not None:
             return self.levels[min(int(u * len(self.levels)), len(self.levels) - 1)]
+        assert self.bounds is not None  # _bounds_or_levels: bounds or levels, exactly one
         lo, hi = self.bounds
         x = lo + u * (hi - lo)
         return int(round(x)) if self.integer else round(float(x), 12)  # 0.15, not 0.15000000000000002
@@ -149,7 +150,9 @@ def data_strategy_name(data: dict, parts: list[str]) -> str:
     """The strategy name next to a `...strategy.params.X` path."""
     node: Any = data
     for part in parts[: parts.index("strategy") + 1]:
-        key, selector = _SEGMENT.match(part).groups()
+        m = _SEGMENT.match(part)
+        assert m is not None  # resolve, the only caller, has matched these segments already
+        key, selector = m.groups()
         node = node[key]
         if selector is not None:
             node = _select(node, selector, key)

@@ -111,6 +111,14 @@ def _mean(values: list) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def _seat_mean(values: list) -> float:
+    """The mean of a strategy's utilities in one seat: never empty, as every strategy meets every other,
+    itself included, in both seats (`itertools.product` in `tournament`)."""
+    mean = _mean(values)
+    assert mean is not None, "a strategy without a run in this seat"
+    return mean
+
+
 def aggregate(runs: list[dict]) -> list[dict]:
     """One row per scenario and pairing: means over replicates."""
     groups: dict[tuple, list[dict]] = {}
@@ -144,12 +152,12 @@ def rank(runs: list[dict], names: tuple[str, ...]) -> list[dict]:
         as_a = [r["mean_utility_a"] for r in runs if r["strategy_a"] == name]
         as_b = [r["mean_utility_b"] for r in runs if r["strategy_b"] == name]
         pooled = as_a + as_b
-        mean = (_mean(as_a) + _mean(as_b)) / 2
+        mean = (_seat_mean(as_a) + _seat_mean(as_b)) / 2
         # The spread that matters is over opponents (runs against one opponent share seeds and are not
         # independent): each opponent's score against this strategy, both seats averaged, is one value.
         per_opponent = [
-            (_mean([r["mean_utility_a"] for r in runs if (r["strategy_a"], r["strategy_b"]) == (name, o)])
-             + _mean([r["mean_utility_b"] for r in runs if (r["strategy_a"], r["strategy_b"]) == (o, name)])) / 2
+            (_seat_mean([r["mean_utility_a"] for r in runs if (r["strategy_a"], r["strategy_b"]) == (name, o)])
+             + _seat_mean([r["mean_utility_b"] for r in runs if (r["strategy_a"], r["strategy_b"]) == (o, name)])) / 2
             for o in names
         ]
         sd = math.sqrt(sum((x - mean) ** 2 for x in per_opponent) / max(1, len(per_opponent) - 1))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def pareto_frontier(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
@@ -83,7 +84,7 @@ class PairAnalysis:
     frontier: np.ndarray
     nash: int | None
     ks: int | None
-    evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] = field(repr=False, compare=False, default=None)
+    evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = field(repr=False, compare=False, default=None)
 
     @property
     def zone_size(self) -> int:
@@ -97,8 +98,9 @@ class PairAnalysis:
             return None
         return {n: float(level) for n, level in zip(self.instruments, self.packages[k])}
 
-    def value(self, pair_levels: np.ndarray) -> tuple[float, float]:
+    def value(self, pair_levels: ArrayLike) -> tuple[float, float]:
         """Both sides' utility of the pair's instruments at `pair_levels` (m,), valued like the packages."""
+        assert self.evaluate is not None, "this analysis was built without its valuation"  # pair_analysis sets it
         ua, ub = self.evaluate(np.asarray(pair_levels, dtype=float)[None, :])
         return float(ua[0]), float(ub[0])
 

@@ -7,13 +7,29 @@ A mixin of `view.GovernmentView`, kept apart so that each class stays small; it 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from negotiation.strategies.moves import Threat, ThreatCondition
 
+if TYPE_CHECKING:
+    from negotiation.game.protocol import Game
+    from negotiation.scenario import CoercionSpec
+
 
 class CoercionView:
     """Threats and retaliation as one government's seat sees them (part of `strategies.View`)."""
+
+    if TYPE_CHECKING:  # what the mixin uses of `view.GovernmentView`, which sets or defines each of them
+        _game: Game
+        name: str
+        _coercion: CoercionSpec
+
+        @property
+        def round(self) -> int: ...
+        def instruments(self, counterpart: str) -> list[str]: ...
+        def status_quo(self, counterpart: str) -> np.ndarray: ...
 
     @property
     def menu(self):

@@ -113,7 +113,7 @@ def summarise(model: TradeTalksModel) -> dict:
 @functools.cache
 def _versions() -> dict:
     """The core dependencies' versions (looked up once a process: each look-up reads package metadata)."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for dist in ("mesa", "numpy", "pydantic", "pyyaml"):
         try:
             versions[dist] = metadata.version(dist)

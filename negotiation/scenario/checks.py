@@ -64,7 +64,8 @@ class Checks:
 
     def pair(self, path: str, pair: tuple[str, str]) -> bool:
         """Are these two different, known governments? Reports each problem."""
-        ok = all([self.government(f"{path}[{k}]", g) for k, g in enumerate(pair)])
+        known = [self.government(f"{path}[{k}]", g) for k, g in enumerate(pair)]  # each reports its own problem
+        ok = all(known)
         if ok and pair[0] == pair[1]:
             self.add(path, "a pair needs two different governments")
         return ok and pair[0] != pair[1]
@@ -312,11 +313,11 @@ def magnitudes(c: Checks) -> None:
             stack.extend(reversed([(v, (*loc, k)) for k, v in value.items() if k != "basis"]))
         elif isinstance(value, (list, tuple)):
             stack.extend(reversed([(v, (*loc, i)) for i, v in enumerate(value)]))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-                shown = f"{value:.3g}" if isinstance(value, float) else f"a number of {len(str(abs(value)))} digits"
-                c.add(format_path(loc), f"{shown} is out of range: numbers in a scenario are at most "
-                      f"{MAX_MAGNITUDE:,.0f} in size")
+        elif (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and (not math.isfinite(value) or abs(value) > MAX_MAGNITUDE)):
+            shown = f"{value:.3g}" if isinstance(value, float) else f"a number of {len(str(abs(value)))} digits"
+            c.add(format_path(loc), f"{shown} is out of range: numbers in a scenario are at most "
+                  f"{MAX_MAGNITUDE:,.0f} in size")
 
 
 def calendar(c: Checks) -> None:

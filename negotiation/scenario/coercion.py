@@ -9,7 +9,8 @@ one step, in kind where it can, whatever its officials' stance.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, cast
 
 from pydantic import Field
 
@@ -78,5 +79,6 @@ class RetaliationSpec(Spec):
 class CoercionSpec(Spec):
     """A government's threats and retaliation menu."""
 
-    threats: ThreatsSpec = Field(default_factory=ThreatsSpec)
-    retaliation: RetaliationSpec = Field(default_factory=RetaliationSpec)
+    # The casts are for mypy's pydantic plugin, which does not see `basis`'s default inside `Basis`'s Annotated.
+    threats: ThreatsSpec = Field(default_factory=cast("Callable[[], ThreatsSpec]", ThreatsSpec))
+    retaliation: RetaliationSpec = Field(default_factory=cast("Callable[[], RetaliationSpec]", RetaliationSpec))

@@ -9,7 +9,7 @@ a description and a basis.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -99,7 +99,7 @@ EVENT_CLASSES: dict[EventKind, type[_Event]] = {
     EventKind.DEADLINE: Deadline,
 }
 
-EventSpec = Annotated[Union[LeadersCall, Meeting, SetLevel, MarketShock, Deadline], Field(discriminator="kind")]
+EventSpec = Annotated[LeadersCall | Meeting | SetLevel | MarketShock | Deadline, Field(discriminator="kind")]
 
 # Every field any kind has, in a stable order: the shape an event had when one class held all kinds.
 # The actor fields (issue 11) are left out when at their defaults, so older scenarios keep their hash.

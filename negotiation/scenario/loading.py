@@ -111,7 +111,7 @@ def node_problem(loader: yaml.SafeLoader, root: yaml.Node) -> Problem | None:
     return None
 
 
-def read_yaml(path: str | Path, error: type[ScenarioError] = ScenarioError) -> Any:
+def read_yaml(path: str | Path, error: type[InputError] = ScenarioError) -> Any:
     """Read a YAML file safely; any problem becomes an `error` naming the file and the field or line."""
     origin = str(path)
     text = read_text(path, MAX_INPUT_BYTES, error)
@@ -128,10 +128,10 @@ def read_yaml(path: str | Path, error: type[ScenarioError] = ScenarioError) -> A
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor" in problem:
-            problem = "tags that build Python objects are not allowed: " + problem.split("for the tag", 1)[-1].strip()
-        raise error(origin, Problem(where, f"YAML error: {problem}")) from None
+        reason = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in reason:
+            reason = "tags that build Python objects are not allowed: " + reason.split("for the tag", 1)[-1].strip()
+        raise error(origin, Problem(where, f"YAML error: {reason}")) from None
     except yaml.YAMLError as exc:
         raise error(origin, f"YAML error: {exc}") from None
     except RecursionError:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from negotiation.common.errors import Problem
 from negotiation.scenario.events import EVENT_CLASSES
@@ -44,7 +46,7 @@ def pydantic_problems(errors: list) -> list[Problem]:
     return [pydantic_problem(err) for k, err in enumerate(errors) if not echo(k)]
 
 
-def pydantic_problem(err: dict) -> Problem:
+def pydantic_problem(err: Mapping[str, Any]) -> Problem:
     """One pydantic error as one Problem: the field's path as written in the file, and a plain message."""
     loc, event_kind = _clean_location(err["loc"])
     kind = err["type"]

@@ -295,11 +295,15 @@ class Scenario(Spec):
         return self.calendar.start + dt.timedelta(days=(round_ - 1) * self.calendar.round_days)
 
     def event_round(self, event: EventSpec) -> int:
-        return event.round if event.round is not None else self.round_of(event.date)
+        if event.round is not None:
+            return event.round
+        assert event.date is not None, "an undated event has no round"  # checks.events reports scheduled ones
+        return self.round_of(event.date)
 
     def expiry_round(self, agreement: AgreementSpec) -> int:
         if agreement.expires_round is not None:
             return agreement.expires_round
+        assert agreement.expires_date is not None  # AgreementSpec._one_expiry: a round or a date
         return self.round_of(agreement.expires_date)
 
     def canonical_json(self) -> str:

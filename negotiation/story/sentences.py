@@ -54,7 +54,7 @@ def visible(record: Record, viewer: str | None) -> bool:
     return viewer is None or record.visible_to(viewer)
 
 
-def sees(viewer: str | None, who: str) -> bool:
+def sees(viewer: str | None, who: str | None) -> bool:
     """Does `viewer` see `who`'s private values? (Everyone's, for an omniscient reader.)"""
     return viewer is None or viewer == who
 
@@ -69,6 +69,7 @@ def _(r: EventFired, s: Scenario, viewer: str | None = None) -> str:
     e = next(x for x in (*s.events, *s.injects) if x.name == r.event)
     title = (e.description or e.name.replace("_", " ")).rstrip(".")
     if e.kind is EventKind.SET_LEVEL:
+        assert r.before is not None  # events.fire records the level a set_level event replaced
         return f"{title}: {change_text(s, Change(e.instrument, r.before, e.level))}{by_whom(r, s)}."
     if e.kind is EventKind.MARKET_SHOCK:
         direction, where = ("adds", "to") if e.stress > 0 else ("takes", "from")

@@ -43,6 +43,7 @@ class TimeConcession(TargetStrategy):
 
     name = "time_concession"
     Params = TimeConcessionParams
+    params: TimeConcessionParams  # what __init__ builds from Params
     reference = "Faratin, Sierra & Jennings (1998), Robotics and Autonomous Systems 24(3-4)"
     stochastic = True
     concedes = True

@@ -32,6 +32,7 @@ class HardLine(Strategy):
 
     name = "hard_line"
     Params = HardLineParams
+    params: HardLineParams  # what __init__ builds from Params
     reference = "Baarslag et al. (2012), ANAC 2010; Schelling (1966), Arms and Influence"
     stochastic = False
     concedes = False

@@ -31,6 +31,7 @@ class RandomBaseline(Strategy):
 
     name = "random"
     Params = RandomParams
+    params: RandomParams  # what __init__ builds from Params
     reference = "Axelrod (1980), Journal of Conflict Resolution 24(1): 3-25"
     stochastic = True
     concedes = True

@@ -35,6 +35,7 @@ class TitForTat(TargetStrategy):
 
     name = "tit_for_tat"
     Params = TitForTatParams
+    params: TitForTatParams  # what __init__ builds from Params
     reference = "Axelrod (1984), The Evolution of Cooperation; Faratin, Sierra & Jennings (1998)"
     stochastic = False
     concedes = True
@@ -100,6 +101,7 @@ class ForgivingTitForTat(TitForTat):
 
     name = "forgiving_tit_for_tat"
     Params = ForgivingParams
+    params: ForgivingParams  # what __init__ builds from Params
     reference = "Nowak & Sigmund (1992), Nature 355: 250-253"
     stochastic = True
 

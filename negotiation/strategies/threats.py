@@ -126,7 +126,8 @@ def decide(view: View, threat: Threat, rng: np.random.Generator, audience_weight
 def meet_condition(view: View, threat: Threat) -> bool:
     """Give in when meeting the condition is worth at least the gamble of defying the threat (credibility c):
     U(lowered) >= c U(measure carried out) + (1 - c) U(as now), all valued as no deal."""
-    if threat.condition is not ThreatCondition.LOWER or threat.condition_instrument is None or threat.target != view.name:
+    if (threat.condition is not ThreatCondition.LOWER or threat.condition_instrument is None
+            or threat.condition_level is None or threat.target != view.name):
         return False
     c = view.credibility(threat)
     mine, _ = view.what_if(threat.threatener, [{}, {threat.condition_instrument: threat.condition_level},

@@ -24,7 +24,8 @@ from negotiation.game.model import TradeTalksModel
 from negotiation.game.ratification import Ratification, vote
 from negotiation.story.words import label, level_text
 from negotiation.game.packages import best_package
-from negotiation.scenario import EventKind, ExpiryRule, OfficialSpec, Role, Scenario, Statement, nearest
+from negotiation.scenario import (Deadline, EventKind, ExpiryRule, LeadersCall, Meeting, OfficialSpec, Role, Scenario, SetLevel,
+                                  Statement, nearest)
 
 # --------------------------------------------------------------------------- words
 
@@ -466,7 +467,7 @@ def _support_table(b: Briefing, government: str, you: str | None = None) -> list
             if pref is None:
                 row.append("–")
                 continue
-            top = max([p.salience for p in o.preferences.values()] + [w for w in o.indicators.values()])
+            top = max([p.salience for p in o.preferences.values()] + list(o.indicators.values()))
             tag = _priority(pref.salience, top)[0]
             cell = f"{_levels(b, name, pref.ideal)} ({tag})"
             row.append(f"**{cell}**" if tag == "top" else cell)
@@ -509,6 +510,7 @@ def _who_government(b: Briefing, seat: Seat) -> list[str]:
 
 
 def _who_official(b: Briefing, seat: Seat) -> list[str]:
+    assert seat.official is not None  # an official's seat (official_brief)
     o = b.official(seat.official)
     g = b.scenario.government(seat.government)
     leader = b.leader(g.name)
@@ -533,6 +535,7 @@ def _who_official(b: Briefing, seat: Seat) -> list[str]:
 
 def _blocking(b: Briefing, seat: Seat) -> str:
     """Can this official's no alone stop a package at home?"""
+    assert seat.official is not None  # an official's seat (_who_official)
     o = b.official(seat.official)
     if o.role is Role.LEADER:
         return "Your no alone blocks any package."
@@ -777,8 +780,9 @@ def _dates(b: Briefing, g: str) -> list[str]:
     s = b.scenario
     items: list[tuple[int, str]] = []
     for e in s.events:
-        inst = s.instrument(e.instrument) if getattr(e, "instrument", None) else None  # set_level events only
-        touches = (getattr(e, "between", None) and g in e.between) or (inst and g in (inst.imposer, inst.target))
+        inst = s.instrument(e.instrument) if isinstance(e, SetLevel) and e.instrument else None
+        pair = e.between if isinstance(e, (LeadersCall, Meeting, Deadline)) else None
+        touches = (pair is not None and g in pair) or (inst is not None and g in (inst.imposer, inst.target))
         if touches or e.kind is EventKind.MARKET_SHOCK:
             r = s.event_round(e)
             what = md_escape(e.description or e.name.replace("_", " "))
@@ -973,11 +977,11 @@ def _q_split(b: Briefing, seat: Seat) -> str | None:
         held = [(o, o.preferences[name]) for o in b.officials(seat.government) if name in o.preferences]
         if len(held) < 2:
             continue
-        lo = min(held, key=lambda x: x[1].ideal)
-        hi = max(held, key=lambda x: x[1].ideal)
-        gap = (hi[1].ideal - lo[1].ideal) / (spec.max - spec.min) * (hi[1].salience + lo[1].salience)
+        low = min(held, key=lambda x: x[1].ideal)
+        high = max(held, key=lambda x: x[1].ideal)
+        gap = (high[1].ideal - low[1].ideal) / (spec.max - spec.min) * (high[1].salience + low[1].salience)
         if gap > spread:
-            best, spread = (name, hi, lo), gap
+            best, spread = (name, high, low), gap
     if best is None:
         return None
     name, (ho, hp), (lo, lp) = best
@@ -991,6 +995,7 @@ def _q_split(b: Briefing, seat: Seat) -> str | None:
 
 def _q_leader(b: Briefing, seat: Seat) -> str | None:
     """An official and its leader (or a leader and its team): the widest gap that matters to the seat."""
+    assert seat.official is not None  # asked for officials' seats only
     me = b.official(seat.official)
     others = [o for o in b.officials(seat.government) if o.name != me.name]
     if me.role is not Role.LEADER:

@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from negotiation.common import pages
 from negotiation.common.dates import day_text
@@ -172,7 +173,7 @@ def read_rounds(run_dir: Path, scenario: Scenario) -> list[dict]:
     except (TypeError, ValueError) as exc:
         raise InputError(str(run_dir), f"rounds.csv has a malformed row ({exc})") from None
     needed = ["round", "market_stress"] + [f"level_{i.name}" for i in scenario.instruments]
-    needed += [f"utility_{p.name}" for p in (*scenario.governments, *scenario.officials)]
+    needed += [f"utility_{g.name}" for g in scenario.governments] + [f"utility_{o.name}" for o in scenario.officials]
     needed += [f"balance_{g.name}" for g in scenario.governments]
     needed += [f"flow_{f.exporter}_{f.importer}" for f in scenario.economy.trade]
     missing = [c for c in needed if c not in rows[0]]
@@ -424,6 +425,7 @@ def q_nash(d: Debrief) -> str | None:
     if not d.pairs or d.pairs[0].analysis.nash is None:
         return None
     p, s = d.pairs[0], d.folder.scenario
+    assert p.nash_terms is not None  # the terms of the Nash point, checked above
     end = d.mine.final_levels
     gaps = [f"{label(s.instrument(n))} at {level_text(s, n, lv)} (it ended at {level_text(s, n, end[n])})"
             for n, lv in p.nash_terms.items() if lv != end[n]]
@@ -471,7 +473,7 @@ def q_bots(d: Debrief) -> str:
 def q_gains(d: Debrief) -> str:
     s = d.folder.scenario
     change = {g.name: utility(d, g.name) - utility(d, g.name, 0) for g in s.governments}
-    best, worst = max(change, key=change.get), min(change, key=change.get)
+    best, worst = max(change, key=change.__getitem__), min(change, key=change.__getitem__)
     moves = "; ".join(f"{g} {utility(d, g, 0):.3f} -> {utility(d, g):.3f}" for g in change)
     return (f"Utilities from start to end: {moves}. Why did {best} fare better than {worst}, "
             "and was the outcome fair by any standard you would defend?")
@@ -480,7 +482,7 @@ def q_gains(d: Debrief) -> str:
 def q_official(d: Debrief) -> str:
     s = d.folder.scenario
     change = {o.name: utility(d, o.name) - utility(d, o.name, 0) for o in s.officials}
-    name = min(change, key=change.get)
+    name = min(change, key=change.__getitem__)
     o = next(o for o in s.officials if o.name == name)
     how = "lost most" if change[name] < 0 else "gained least"
     return (f"Of all officials, {who(s, name)} {how} from start to end ({utility(d, name, 0):.3f} -> "
@@ -539,8 +541,8 @@ def instruments_png(d: Debrief) -> bytes:
         groups[tariffs if s.unit_of(spec.kind) == "percent" else controls].append(spec)
     groups = {k: v for k, v in groups.items() if v}
     fig = new_figure(figsize=(11, 3.6 * len(groups)))
-    axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)
-    axes = list(axes[:, 0])
+    grid = fig.subplots(len(groups), 1, sharex=True, squeeze=False)
+    axes = list(grid[:, 0])
     for ax, (title, specs) in zip(axes, groups.items()):
         for n, spec in enumerate(specs):
             nudge = 0.04 * (n - (len(specs) - 1) / 2) if title == controls else 0.0  # keep equal levels visible
@@ -724,7 +726,7 @@ def instruments_part(d: Debrief, pics: dict[str, bytes]) -> dict:
 def utilities_part(d: Debrief, pics: dict[str, bytes]) -> dict:
     """Section 2: the picture, and every government's and official's utility at the start and the end."""
     s = d.folder.scenario
-    rows = [[g.name, "government", "", utility(d, g.name, 0), utility(d, g.name)] for g in s.governments]
+    rows: list[list[Any]] = [[g.name, "government", "", utility(d, g.name, 0), utility(d, g.name)] for g in s.governments]
     rows += [[o.name, o.government, o.title or o.role.value, utility(d, o.name, 0), utility(d, o.name)]
              for o in s.officials]
     rows = [r[:3] + [f"{r[3]:.3f}", f"{r[4]:.3f}", f"{r[4] - r[3]:+.3f}"] for r in rows]
@@ -750,7 +752,8 @@ def trade_part(d: Debrief, pics: dict[str, bytes]) -> dict:
 
 def story_part(d: Debrief) -> list[dict]:
     """Section 4: the log, round by round as in story.md, each line with its kind (which styles it)."""
-    s, rounds = d.folder.scenario, []
+    s = d.folder.scenario
+    rounds: list[dict[str, Any]] = []
     for e in d.folder.log:
         if not rounds or rounds[-1]["round"] != e.round:
             rounds.append({"round": e.round, "heading": when(s, e.round).replace("round", "Round", 1), "lines": []})
@@ -776,6 +779,7 @@ def pair_part(d: Debrief, p: PairOutcome, pics: dict[str, bytes]) -> dict:
     }
     if pa.nash is None:
         return part
+    assert p.nash_terms is not None  # pa.terms(pa.nash), and pa.nash is set
     part["distances"] = (f"The outcome lies {m['nash_distance']:.3f} from the Nash point and "
                          f"{m['frontier_distance']:.3f} from the Pareto frontier; its joint welfare is "
                          f"{m['joint_welfare']:.3f} against {m['nash_welfare']:.3f} at the Nash point. "
@@ -797,8 +801,7 @@ def comparison_rows(d: Debrief) -> list[tuple[str, str, str]]:
     rows.append(("agreements signed", str(len(mine.agreement_rounds)), str(len(bots.agreement_rounds))))
     for spec in s.instruments:
         n = spec.name
-        ends = (level_text(s, n, o.final_levels[n]) for o in (mine, bots))
-        rows.append((f"final {label(spec)}", *ends))
+        rows.append((f"final {label(spec)}", level_text(s, n, mine.final_levels[n]), level_text(s, n, bots.final_levels[n])))
     for g in mine.final_utilities:
         rows.append((f"final utility of {g}", f"{mine.final_utilities[g]:.3f}", f"{bots.final_utilities[g]:.3f}"))
     return rows
