@@ -247,6 +247,9 @@ class HumanSeat(Strategy):
     def __repr__(self) -> str:
         return "human"
 
+    def keeps_commitments(self, view) -> bool:
+        return True  # the players decide any breach themselves, in `act`: the model never breaks one for them
+
     # -- what the seat sees -----------------------------------------------------------------
 
     def brief(self, view, drop_last: bool = False) -> None:
@@ -565,6 +568,9 @@ class Handover(Strategy):
     def meet_condition(self, view, threat, rng):
         return self.player(view).meet_condition(view, threat, rng)
 
+    def keeps_commitments(self, view) -> bool:
+        return self.player(view).keeps_commitments(view)
+
 
 # ============================================================================ seats
 
@@ -787,7 +793,9 @@ class Session:
         rounds = f"{r.rounds} round" + ("s" if r.rounds != 1 else "")
         self.console.emit(f"{s.title}: {rounds} of {s.calendar.round_days} days, seed {r.seed}.\n"
                           f"People play {', '.join(r.seats)}{others}.\n"
-                          "At any prompt: '?' shows your table again, 'quit' saves the session and stops.")
+                          "At any prompt: '?' shows your table again, 'quit' saves the session and stops.\n"
+                          "A seat's government keeps every commitment unless its players break one themselves "
+                          "(by moving an instrument past what was agreed): the game never breaks one for them.")
 
     def play_round(self) -> None:
         r = self.model.round + 1
