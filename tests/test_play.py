@@ -154,7 +154,7 @@ def test_bad_input_reprompts_with_an_explanation(tmp_path):
     end = play(tmp_path, p, rounds=1)
     screen = p.text
     for explanation in ("'perhaps' is not a choice here: type p (propose), n (no)",
-                        "'abc' is not a number: type a level such as 30 (0-145% in steps of 10), or Enter to keep 30",
+                        "'abc' is not a number: type a level such as 30 (0-145% in steps of 10, or 145% itself), or Enter to keep 30",
                         "500 is out of range: US tariff on China goes from 0 to 145",
                         "US tariff on China moves in steps of 10: try 20 or 30",
                         "0 is out of range: an agreement lasts 1 to 520 rounds",
@@ -286,8 +286,8 @@ def test_an_inject_from_a_lesson_file_appears_in_the_log_and_transcript(tmp_path
 def test_the_instructor_is_offered_the_injects_and_unknown_names_reprompt(tmp_path):
     p = Player(defaults={"ratify": "y"}, inject=["boom", "court_strikes_tariffs", ""])
     end = play(tmp_path, p, seats=("US-Trump",), rounds=2, instructor=True)
-    assert ("no inject 'boom' in this scenario (known: court_strikes_tariffs, rare_earth_squeeze, new_chip_rule, "
-            "market_selloff); or Enter for none") in p.text
+    assert ("no inject 'boom' in this scenario: type one of court_strikes_tariffs, rare_earth_squeeze, new_chip_rule, "
+            "market_selloff, '?' for the whole state, or Enter for none") in p.text
     first = [e["text"] for e in log(end.folder) if e["round"] == "1" and e["kind"] == "event"]
     assert ("A federal court rules the emergency tariffs unlawful and they are suspended: US tariff on China 30% -> 0%."
             in first)

@@ -10,6 +10,7 @@ so that a session can be resumed after Ctrl-C and replayed exactly, or from a ro
 
 from __future__ import annotations
 
+import difflib
 import textwrap
 from collections import deque
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from negotiation.scenario import Role, Scenario, load_scenario, nearest
 from negotiation.strategies import Strategy, make_strategy
 from negotiation.common.limits import seed_problem
 from negotiation.scenario.checks import check_rounds
+from negotiation.teaching.instructor import whole_state
 from negotiation.teaching.transcript import (INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, append_answer,
                                              load_lesson, load_transcript)
 
@@ -127,6 +129,8 @@ class Facts:
         spec = self.s.instrument(name)
         unit = "%" if self.s.unit_of(spec.kind) == "percent" else ""
         steps = f" in steps of {spec.step:g}" if spec.step != 1 else ""
+        if steps and not on_steps(spec.max, spec.min, spec.step):
+            steps += f", or {spec.max:g}{unit} itself"
         return f"{spec.min:g}-{spec.max:g}{unit}{steps}"
 
     def pair(self, a: str, b: str) -> list[str]:
@@ -152,13 +156,22 @@ NEWS = {
 
 
 def news_text(facts: Facts, view) -> list[str]:
-    """The view's news (what others did to this government), in words."""
+    """The view's news (what others did to this government), in words: acts of others only, not expiries."""
     out = []
     for o in view.news():
+        if o.kind is ObservationKind.SNAP_BACK or o.actor == view.name:
+            continue
         inst = facts.label(o.instrument) if o.instrument else ""
         level = facts.level(o.instrument, view.level(o.instrument)) if o.instrument else ""
         out.append(NEWS[o.kind].format(actor=o.actor, inst=inst, level=level))
     return out
+
+
+def expiry_text(facts: Facts, view) -> list[str]:
+    """Levels on this government that snapped back as an agreement expired: a lapse, not an act of the other side."""
+    backs = [o for o in view.news() if o.kind is ObservationKind.SNAP_BACK]
+    return [f"{facts.label(o.instrument)} snapped back to {facts.level(o.instrument, view.level(o.instrument))}"
+            for o in backs]
 
 
 def state_table(facts: Facts, view) -> str:
@@ -215,9 +228,14 @@ def standing(view, book: OpenBook | None = None) -> list[str]:
         today = view.value_of_levels(h, view.status_quo(h))
         out.append(f"  Worth to you at today's levels {today:.3f}; if talks with {h} fail (no deal) "
                    f"{view.reservation(h):.3f}.{theirs}")
-        due = view.deadline(h)
-        clock = f"Deadline for a deal with {h}: round {due}." if due is not None else \
-            f"No deadline with {h}: each round without a deal costs you (you expect talks to last {view.horizon(h):.0f} rounds)."
+        due, deal = view.deadline(h), view.agreement(h)
+        if deal is not None and not deal.interim:
+            clock = f"A deal with {h} is in force until round {deal.expiry_round}: no deadline while it holds."
+        elif due is not None:
+            clock = f"Deadline for a deal with {h}: round {due}."
+        else:
+            clock = (f"No deadline with {h}: each round without a deal costs you (you expect talks to last "
+                     f"{view.horizon(h):.0f} rounds).")
         out.append(f"  Your trust in {h}: {view.trust(h):.2f}.  {clock}")
     return out
 
@@ -266,6 +284,9 @@ class HumanSeat(Strategy):
             self._shown = view.round
             news = news_text(self.facts, view)
             self.io.say("What others did to you: " + ("; ".join(news) + "." if news else "nothing new."))
+            lapsed = expiry_text(self.facts, view)
+            if lapsed:
+                self.io.say("Agreements expired (nobody's act): " + "; ".join(lapsed) + ".")
             self.show_state(view)
 
     def show_state(self, view) -> None:
@@ -417,13 +438,20 @@ def level_parser(f: Facts, name: str, default: float) -> Callable[[str], object]
                              f"({f.span(name)}), or Enter to keep {default:g}") from None
         if not np.isfinite(value) or not spec.min <= value <= spec.max:
             raise ValueError(f"{word} is out of range: {f.label(name)} goes from {spec.min:g} to {spec.max:g}")
-        steps = (value - spec.min) / spec.step
-        if abs(steps - round(steps)) > 1e-9:
-            lo = spec.min + np.floor(steps) * spec.step
-            raise ValueError(f"{f.label(name)} moves in steps of {spec.step:g}: try {lo:g} or {lo + spec.step:g}")
+        if not (on_steps(value, spec.min, spec.step) or on_steps(spec.max, value, spec.step)):
+            lo = spec.min + np.floor((value - spec.min) / spec.step) * spec.step
+            raise ValueError(f"{f.label(name)} moves in steps of {spec.step:g}: try {lo:g} or "
+                             f"{min(lo + spec.step, spec.max):g}")
         return value
 
     return parse
+
+
+def on_steps(value: float, start: float, step: float) -> bool:
+    """Is `value` a whole number of steps from `start`? (A level is on the grid from the minimum, or whole steps
+    below the maximum: 145% is a tariff's top even in steps of 10, and a step down from it is 135%.)"""
+    steps = (value - start) / step
+    return abs(steps - round(steps)) <= 1e-9
 
 
 def duration_parser(default: int) -> Callable[[str], int]:
@@ -598,6 +626,9 @@ def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> li
 # ============================================================================ the terminal
 
 
+RESUMED = "(Resumed: the recorded answers are replayed; the game goes on from here.)"
+
+
 class Console:
     """The one terminal every seat shares: replays recorded answers, then asks; records each accepted answer.
 
@@ -617,6 +648,7 @@ class Console:
         self.speaker: str | None = None
         self.round = 0
         self.last: tuple[Answer, bool] | None = None  # the answer just given, and whether it was typed live
+        self.note = RESUMED  # what the screen says once the recorded answers run out
 
     @property
     def pending(self) -> int:
@@ -682,7 +714,7 @@ class Console:
     def go_live(self) -> None:
         if not self.started:
             self.started = True
-            self.out("(Resumed: the recorded answers are replayed; the game goes on from here.)")
+            self.out(self.note)
             for text in self.held:
                 self.out(text)
             self.held = []
@@ -718,9 +750,11 @@ class Session:
     """One game at the terminal: the model, its human seats, injects, and the transcript kept as it goes."""
 
     def __init__(self, scenario: Scenario, record: Transcript, path: Path, *, ask=input, say=print,
-                 replaying: list[Answer] = (), live: bool = True, origin: str | None = None, plot: bool = True):
+                 replaying: list[Answer] = (), live: bool = True, origin: str | None = None, plot: bool = True,
+                 note: str = RESUMED):
         self.scenario, self.record, self.path, self.plot = scenario, record, Path(path), plot
         self.console = Console(ask, say, list(replaying), live, origin or str(path), self.on_answer)
+        self.console.note = note
         self.seen: dict[str, int] = {}
         self.facts = Facts(scenario)
         self.humans: list[HumanSeat] = []
@@ -811,15 +845,22 @@ class Session:
         self.model.step()
 
     def ask_instructor(self, r: int) -> str:
+        """Before each round: the instructor may fire an inject, look at the whole state ('?') or pause ('quit')."""
         names = [e.name for e in self.scenario.injects]
+        self.instructor.again = lambda: self.console.emit(whole_state(self.model, self.record.injects))
 
         def parse(word: str) -> str:
             if word and word not in names:
-                raise ValueError(f"no inject {word!r} in this scenario ({nearest(word, names)}); or Enter for none")
+                close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+                guess = f"did you mean {close[0]!r}? " if close else ""
+                known = f"type one of {', '.join(names)}" if names else "this scenario has none"
+                raise ValueError(f"no inject {word!r} in this scenario: {guess}{known}, '?' for the whole state, "
+                                 "or Enter for none")
             return word
 
-        return self.instructor.question("inject", f"Instructor, before round {r}: fire an inject? "
-                                        f"({', '.join(names)}; Enter for none): ", parse)
+        offer = f"fire an inject ({', '.join(names)})" if names else "(no injects in this scenario)"
+        return self.instructor.question("inject", f"Instructor, before round {r}: {offer}; '?' shows the whole "
+                                        "state, 'quit' pauses; Enter for none: ", parse)
 
     def fire(self, r: int, name: str, by: str) -> None:
         event = self.model.inject(name)
@@ -897,8 +938,6 @@ def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds:
         raise InputError("--seat", "name at least one seat to play, e.g. --seat US or --seat US-Trump")
     total = rounds or scenario.calendar.rounds
     lesson = load_lesson(lesson_file, scenario, total) if lesson_file else None
-    if instructor and not scenario.injects:
-        raise InputError("--instructor", f"{scenario_file} offers no injects for an instructor to fire")
     record = Transcript(scenario_file=str(Path(scenario_file).resolve()), scenario_hash=scenario.digest(), seed=seed,
                         rounds=total, seats=ids, instructor=instructor, lesson=lesson, open_information=open_information,
                         lesson_file=str(Path(lesson_file).resolve()) if lesson_file else None)
@@ -940,8 +979,10 @@ def replay(transcript: str | Path, *, out: str | Path | None = None, from_round:
     live = from_round is not None and not bots
     if live:
         header.save(folder / TRANSCRIPT)
+    note = (f"(Replayed the answers given before round {from_round}; from here the players choose again, "
+            f"in a new session saved in {folder / TRANSCRIPT}.)") if live else RESUMED
     return Session(scenario, header, folder / TRANSCRIPT, ask=ask, say=say, replaying=answers, live=live,
-                   origin=str(path), plot=plot).play()
+                   origin=str(path), plot=plot, note=note).play()
 
 
 def unchecked_note(record: Transcript, path, say) -> None:
