@@ -74,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replicates", type=positive_int, default=10, help="runs per pairing and scenario (default: %(default)s)")
     p.add_argument("--seed", type=seed_int, default=1, help="root of the seed tree (default: %(default)s)")
     p.add_argument("--strategies", help="comma-separated strategy names (default: every registered strategy)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT / "tournament",
+                   help="folder for results, as for batch and sweep (default: %(default)s)")
+    p.add_argument("--workers", type=workers_int, default=1, help="worker processes (default: %(default)s)")
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_tournament)
 
@@ -153,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    if argv and argv[0] not in commands and not argv[0].startswith("-") and not looks_like_a_file(argv[0]):
+        from negotiation.scenario import nearest
+
+        print(f"error: {argv[0]!r} is neither a command nor a scenario file ({nearest(argv[0], list(commands))}; "
+              "a scenario file ends in .yaml)", file=sys.stderr)
+        return EXIT_INPUT
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]  # no command: play a scenario (the default one unless named)
     args = parser.parse_args(argv)
@@ -171,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def looks_like_a_file(word: str) -> bool:
+    """Is a first argument that is no command meant as a scenario file (`run.py my.yaml`), not a mistyped command?"""
+    return word.endswith((".yaml", ".yml")) or "/" in word or Path(word).exists()
 
 
 # ----------------------------------------------------------------------------- commands
@@ -257,6 +270,10 @@ def execute_sweep(sweep, args) -> int:
           f"{rate:.0f} runs/s")
     print(f"Wrote {args.out}/: runs.parquet (one row per run)" + (", rounds.parquet" if sweep.spec.keep_rounds else "")
           + (", CSV copies" if args.csv else "") + ", manifest.json, parts/ (per chunk, for --resume)")
+    from negotiation.experiments.runner import outcome_line
+
+    if (args.out / "runs.parquet").is_file():
+        print(outcome_line(args.out))
     print(f"Next: python run.py analyze {args.out}")
     return 0
 
@@ -319,11 +336,12 @@ def cmd_tournament(args) -> int:
         for n in names:
             if n not in STRATEGIES:
                 raise InputError("--strategies", f"unknown strategy {n!r} ({nearest(n, sorted(STRATEGIES))})")
-    folder = args.out / f"tournament-seed{args.seed}"
+    folder = args.out
     what = "a tournament's results"
     check_target(folder, args.force, what, TOURNAMENT_PATTERNS)  # before the tournament, not after
     count = len(names or STRATEGIES) ** 2 * args.replicates * len(scenarios)
-    result = tournament(scenarios, names, args.replicates, args.seed, progress=progress_bar(count, "run"))
+    result = tournament(scenarios, names, args.replicates, args.seed, progress=progress_bar(count, "run"),
+                        workers=args.workers)
     from negotiation.results import manifest
 
     info = {
@@ -409,6 +427,9 @@ def session_report(end) -> int:
         print(end.message)
         return 130 if end.interrupted else 0
     print(summary_text(end.result))
+    fired = end.result.manifest.get("session", {}).get("injects", [])
+    print("Injects fired: " + ("; ".join(f"round {i['round']} {i['name']} (by the {i['by']})" for i in fired)
+                               if fired else "none"))
     print(f"\n{end.message}" + ("" if not (end.folder / "run.png").exists() else ", run.png"))
     print(f"Next: python run.py debrief {end.folder}")
     return 0

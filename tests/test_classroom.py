@@ -43,3 +43,20 @@ def test_a_human_seats_government_never_breaks_a_commitment_it_did_not_decide(tm
 def player_io() -> dict:
     p = Player(**ENTER_ONLY)
     return {"ask": p.ask, "say": p.say}
+
+
+# ============================================================================ the stumbles (item 5)
+
+
+def test_the_top_of_a_tariff_can_be_entered_off_its_steps(tmp_path):
+    """145% (the April 2025 level) is a level of the US tariff even though it moves in steps of 10 from 0."""
+    from negotiation.teaching.play import Facts, level_parser
+
+    f = Facts(load_scenario(DEFAULT))
+    parse = level_parser(f, "us_tariff_cn", 30)
+    assert parse("145") == 145 and parse("145%") == 145 and parse("140") == 140
+    with pytest.raises(ValueError, match="try 140 or 145"):
+        parse("143")
+    with pytest.raises(ValueError, match="try 20 or 30"):
+        parse("25")
+    assert f.span("us_tariff_cn") == "0-145% in steps of 10, or 145% itself"

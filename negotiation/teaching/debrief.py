@@ -93,7 +93,7 @@ class RunFolder:
 
 def read_run(run_dir: str | Path, scenario_file: str | Path | None = None) -> RunFolder:
     """Read a run folder; InputError (naming the folder) if it is incomplete or its scenario changed."""
-    path = Path(run_dir)
+    path = only_run_inside(Path(run_dir))
     if not path.is_dir():
         raise InputError(str(path), "no such run folder")
     manifest = read_manifest(path, need_file=scenario_file is None)
@@ -101,6 +101,20 @@ def read_run(run_dir: str | Path, scenario_file: str | Path | None = None) -> Ru
     scenario = checked_scenario(path, source, manifest["scenario_hash"])
     rows = read_rounds(path, scenario)
     return RunFolder(path, manifest, scenario, source, rows, read_log(path))
+
+
+def only_run_inside(path: Path) -> Path:
+    """A folder that is not a run but holds exactly one (`outputs/` after one game): that run; else the folder.
+    Several runs inside are named, so that the message says which to choose."""
+    if not path.is_dir() or (path / "manifest.json").is_file():
+        return path
+    runs = sorted(p for p in path.iterdir() if p.is_dir() and (p / "manifest.json").is_file())
+    if len(runs) == 1:
+        return runs[0]
+    if runs:
+        names = ", ".join(p.name for p in runs[:6]) + (", ..." if len(runs) > 6 else "")
+        raise InputError(str(path), f"not a run folder, but it holds {len(runs)} runs: name one ({names})")
+    return path
 
 
 def read_manifest(run_dir: Path, need_file: bool = True) -> dict:

@@ -438,7 +438,7 @@ def level_parser(f: Facts, name: str, default: float) -> Callable[[str], object]
                              f"({f.span(name)}), or Enter to keep {default:g}") from None
         if not np.isfinite(value) or not spec.min <= value <= spec.max:
             raise ValueError(f"{word} is out of range: {f.label(name)} goes from {spec.min:g} to {spec.max:g}")
-        if not (on_steps(value, spec.min, spec.step) or on_steps(spec.max, value, spec.step)):
+        if not (on_steps(value, spec.min, spec.step) or value == spec.max):
             lo = spec.min + np.floor((value - spec.min) / spec.step) * spec.step
             raise ValueError(f"{f.label(name)} moves in steps of {spec.step:g}: try {lo:g} or "
                              f"{min(lo + spec.step, spec.max):g}")
@@ -448,8 +448,8 @@ def level_parser(f: Facts, name: str, default: float) -> Callable[[str], object]
 
 
 def on_steps(value: float, start: float, step: float) -> bool:
-    """Is `value` a whole number of steps from `start`? (A level is on the grid from the minimum, or whole steps
-    below the maximum: 145% is a tariff's top even in steps of 10, and a step down from it is 135%.)"""
+    """Is `value` a whole number of steps from `start`? (A level is on the grid from the minimum, or the maximum
+    itself: 145% is a tariff's top even in steps of 10, as the game's grid has it.)"""
     steps = (value - start) / step
     return abs(steps - round(steps)) <= 1e-9
 
