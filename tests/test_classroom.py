@@ -60,3 +60,122 @@ def test_the_top_of_a_tariff_can_be_entered_off_its_steps(tmp_path):
     with pytest.raises(ValueError, match="try 20 or 30"):
         parse("25")
     assert f.span("us_tariff_cn") == "0-145% in steps of 10, or 145% itself"
+
+
+def test_the_instructor_prompt_explains_a_mistype_on_one_line_and_shows_the_whole_state_on_request(tmp_path):
+    p = Player(defaults={"ratify": "y"}, inject=["selloff", "?", "", ""])
+    end = start(DEFAULT, ["US-Trump"], rounds=2, out=tmp_path, plot=False, instructor=True, ask=p.ask, say=p.say)
+    assert not end.paused
+    assert ("no inject 'selloff' in this scenario: did you mean 'market_selloff'? type one of court_strikes_tariffs, "
+            "rare_earth_squeeze, new_chip_rule, market_selloff, '?' for the whole state, or Enter for none") in p.text
+    view = p.text[p.text.index("Instructor's view after round 0"):]
+    for part in ("Instruments:", "Values (utility 0-1", "US          China  0.", "China       US     0.",
+                 "Agreements in force:", "Geneva truce", "Pending threats:", "Injects you may fire:", "market_selloff"):
+        assert part in view, part
+
+
+def test_the_end_of_game_summary_lists_the_injects_fired(tmp_path, capsys):
+    from negotiation.cli import session_report
+
+    p = Player(defaults={"ratify": "y"}, inject=["market_selloff", ""])
+    end = start(DEFAULT, ["US-Trump"], rounds=2, out=tmp_path, plot=False, instructor=True, ask=p.ask, say=p.say)
+    session_report(end)
+    assert "Injects fired: round 1 market_selloff (by the instructor)" in capsys.readouterr().out
+
+
+def test_no_stale_deadline_after_a_deal(default_scenario):
+    from negotiation.teaching.play import HumanSeat, standing
+
+    p = Player(defaults={"act": "", "respond": "a", "propose": "n"})
+    model = TradeTalksModel(default_scenario, 1, rounds=3, strategies={"US": HumanSeat(default_scenario, ask=p.ask,
+                                                                                         say=p.say)})
+    view = model.governments["US"].view
+    assert any("Deadline for a deal with China: round 10." in line for line in standing(view))  # under the truce
+    model.run()
+    assert any(e.kind.value == "agreement" and e.actor is None for e in model.log)
+    lines = standing(view)
+    assert not any("Deadline for a deal" in line for line in lines), lines
+    assert any("A deal with China is in force until round 15: no deadline while it holds." in line for line in lines)
+
+
+def test_an_expiry_is_not_reported_as_what_others_did(default_scenario):
+    from types import SimpleNamespace
+
+    from negotiation.strategies.moves import Observation, ObservationKind
+    from negotiation.teaching.play import Facts, expiry_text, news_text
+
+    news = (Observation(9, "China", "US", ObservationKind.SNAP_BACK, "cn_tariff_us", "tariff"),
+            Observation(9, "US", "US", ObservationKind.SNAP_BACK, "us_tariff_cn", "tariff"),
+            Observation(9, "China", "US", ObservationKind.ESCALATION, "cn_minerals_us", "export_control"))
+    view = SimpleNamespace(name="US", news=lambda: news, level=lambda name: 34.0 if "tariff" in name else 2.0)
+    facts = Facts(default_scenario)
+    assert news_text(facts, view) == ["China raised China mineral export controls on US (now level 2 (broad))"]
+    assert expiry_text(facts, view) == ["China tariff on US snapped back to 34%", "US tariff on China snapped back to 34%"]
+
+
+def test_replay_from_a_round_does_not_say_resumed(tmp_path):
+    from negotiation.teaching.play import replay
+
+    p = Player(defaults={"act": "", "respond": "r", "propose": "n"})
+    first = start(DEFAULT, ["US"], rounds=2, out=tmp_path, plot=False, ask=p.ask, say=p.say)
+    q = Player(defaults={"act": "", "respond": "r", "propose": "n"})
+    again = replay(first.transcript, from_round=2, ask=q.ask, say=q.say, plot=False)
+    assert not again.paused
+    assert "Resumed" not in q.text and "(Replayed the answers given before round 2; from here the players" in q.text
+
+
+def test_quiet_rounds_say_what_held(default_scenario):
+    from negotiation.results import run
+
+    story = run(default_scenario, seed=1).story()
+    assert "- Quiet: the round-5 US-China agreement held; no offers, no moves." in story
+    sections = [int(line.split()[2].split("-")[0]) for line in story.splitlines() if line.startswith("## Round")]
+    assert sections == sorted(sections)
+    assert "## Rounds 6-13 (10 Jul 2025 to 28 Aug 2025)" in story  # every round is told, the quiet ones together
+
+
+def test_the_three_way_story_says_why_the_eu_takes_a_worse_tariff_than_today(tmp_path):
+    from conftest import ROOT
+
+    from negotiation.results import run
+
+    story = run(load_scenario(ROOT / "scenarios" / "three_way_2025.yaml"), seed=1).story()
+    assert ("EU would take a level worse than today's (US tariff on EU 0% -> 10%) because its best alternative is "
+            "worse still: with no deal, US tariff on EU 0% -> 50%, worth 0.531 to EU against 0.865 for the package."
+            ) in story
+
+
+def cli(*args, cwd):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_an_unknown_command_is_not_taken_for_a_file_and_a_missing_file_gets_did_you_mean(tmp_path):
+    typo = cli("debreif", "outputs", cwd=tmp_path)
+    assert typo.returncode == 2 and "'debreif' is neither a command nor a scenario file" in typo.stderr
+    assert "did you mean 'debrief'?" in typo.stderr and "Traceback" not in typo.stderr
+    (tmp_path / "talks.yaml").write_text("name: x\n")
+    missing = cli("run", "talk.yaml", cwd=tmp_path)
+    assert missing.returncode == 2 and "talk.yaml: no such file; did you mean 'talks.yaml'?" in missing.stderr
+
+
+def test_batch_ends_with_one_outcome_line(tmp_path):
+    done = cli("batch", "--runs", 3, "--rounds", 6, "--out", tmp_path / "b", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    last = [line for line in done.stdout.splitlines() if line.startswith("Outcome: ")]
+    assert len(last) == 1 and " of 3 runs reached an agreement" in last[0] and "escalations a run" in last[0]
+
+
+def test_debrief_finds_the_one_run_in_a_folder(tmp_path):
+    assert cli("run", "--rounds", 3, "--no-plot", "--out", tmp_path / "outputs", cwd=tmp_path).returncode == 0
+    done = cli("debrief", tmp_path / "outputs", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "outputs" / "june_2025_call-seed1-rounds3" / "debrief.html").is_file()
+    assert cli("run", "--rounds", 2, "--no-plot", "--out", tmp_path / "outputs", cwd=tmp_path).returncode == 0
+    two = cli("debrief", tmp_path / "outputs", cwd=tmp_path)
+    assert two.returncode == 2 and "it holds 2 runs: name one (june_2025_call-seed1-rounds2, " in two.stderr
