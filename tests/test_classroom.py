@@ -179,3 +179,54 @@ def test_debrief_finds_the_one_run_in_a_folder(tmp_path):
     assert cli("run", "--rounds", 2, "--no-plot", "--out", tmp_path / "outputs", cwd=tmp_path).returncode == 0
     two = cli("debrief", tmp_path / "outputs", cwd=tmp_path)
     assert two.returncode == 2 and "it holds 2 runs: name one (june_2025_call-seed1-rounds2, " in two.stderr
+
+
+# ============================================================================ two teams (item 2)
+
+
+def turns(screen: str) -> list[tuple[str, str]]:
+    """The screen cut at each turn's banner: (whose turn, what was shown in it)."""
+    import re
+
+    parts = re.split(r"\n--- (.+?)'s? turn -+", screen)
+    return list(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_two_teams_on_one_terminal_pass_the_keyboard_and_see_only_their_own_values(tmp_path):
+    p = Player(defaults={"act": "", "respond": "r", "propose": "n", "handover": ""}, propose=["p", "n"], level=["="],
+               duration=[""], send=["y"])
+    end = play_two(tmp_path, p, rounds=2)
+    assert not end.paused
+    shown = turns(p.text)
+    assert [who for who, _ in shown[:3]] == ["US", "China", "US"]
+    assert p.text.count("=== Pass the keyboard to China. ===") >= 2 and "=== Pass the keyboard to US. ===" in p.text
+    us_worth = "worth to you 0."
+    us_offer = next(text for who, text in shown if who == "US" and "Your offer, for" in text)
+    china_reply = next(text for who, text in shown if who == "China" and "US offers, for" in text)
+    mine = us_offer[us_offer.index(us_worth):].split()[3]
+    assert mine not in china_reply.split("worth to you")[0]  # China sees the offer with its own value only
+    assert "; to US" not in china_reply and "(no deal" in china_reply
+    for who, text in shown:  # each team's own standing only
+        other = "China" if who == "US" else "US"
+        assert f"To {other}:" not in text
+    given = [a["kind"] for a in __import__("json").loads(end.transcript.read_text())["answers"]]
+    assert "handover" not in given  # passing the keyboard is no answer of the game: a replay does not ask for it
+
+
+def play_two(tmp_path, player, rounds, seats=("US", "China"), **options):
+    return start(DEFAULT, list(seats), rounds=rounds, out=tmp_path, plot=False, ask=player.ask, say=player.say,
+                 **options)
+
+
+def test_a_team_of_ministers_and_a_leader_shares_one_government(tmp_path):
+    """Several students per government: the ministers negotiate and move, the leader ratifies what they agree."""
+    p = Player(defaults={"act": "", "respond": "a", "propose": "n", "ratify": "n", "handover": ""})
+    end = play_two(tmp_path, p, rounds=3, seats=("US", "US-Trump"))
+    assert not end.paused
+    assert "--- US's ministers' turn" in p.text
+    whose = [who for who, _ in turns(p.text)]
+    assert "US's ministers" in whose and "US-Trump" in whose
+    assert "Pass the keyboard" not in p.text  # one team, one keyboard
+    story = end.result.story()
+    assert "US accepts." in story and "US's leader (President Donald Trump) refuses to ratify" in story
+    assert not any(e.kind.value == "agreement" and e.actor is None for e in end.result.log)

@@ -35,7 +35,8 @@ RUN_FILES = ("rounds.csv", "log.csv", "story.md", "summary.json")
 # Which question a prompt asks, by a fragment only that prompt has (checked in order).
 KINDS = (("Your turn to propose", "propose"), ("Send your", "send"), ("(now ", "level"),
          ("Lasting how many", "duration"), ("or [c]ounter?", "respond"), ("counter-offer?", "respond"),
-         ("Move one", "act"), ("Do you ratify", "ratify"), ("Instructor,", "inject"))
+         ("Move one", "act"), ("Do you ratify", "ratify"), ("Instructor,", "inject"),
+         ("press Enter when only your team", "handover"))
 
 
 class Player:
@@ -197,8 +198,8 @@ def test_a_stopped_session_is_saved_and_resumes_to_the_same_game(tmp_path, stop)
 
 
 def test_two_human_seats_take_turns_on_one_terminal(tmp_path):
-    p = Player(defaults={"act": "", "respond": "r", "propose": "n"}, propose=["p", "n"], level=["="], duration=[""],
-               send=["y"], act=["", "raise 1"])
+    p = Player(defaults={"act": "", "respond": "r", "propose": "n", "handover": ""}, propose=["p", "n"], level=["="],
+               duration=[""], send=["y"], act=["", "raise 1"])
     end = play(tmp_path, p, seats=("US", "China"), rounds=1)
     screen = p.text
     assert screen.index("--- US's turn") < screen.index("--- China's turn") < screen.rindex("--- US's turn")

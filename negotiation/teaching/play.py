@@ -603,6 +603,20 @@ class Handover(Strategy):
 # ============================================================================ seats
 
 
+def seat_government(scenario: Scenario, sid: str) -> str:
+    """The government a seat id belongs to ('US' for 'US' and 'US-Trump')."""
+    return next(g.name for g in scenario.governments if sid == g.name or sid.startswith(g.name + "-"))
+
+
+def team_names(scenario: Scenario, ids: list[str]) -> dict[str, str]:
+    """A government seat whose leader is also a seat is a team's ministers: they negotiate, the leader ratifies."""
+    names = {}
+    for sid in ids:
+        if any(other != sid and seat_government(scenario, other) == sid for other in ids):
+            names[sid] = f"{sid}'s ministers"
+    return names
+
+
 def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> list[Seat]:
     """Resolve seat names; unknown or unplayable ones are input errors naming what can be played."""
     known = {g.name: Seat(g.name) for g in scenario.governments}
@@ -627,6 +641,7 @@ def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> li
 
 
 RESUMED = "(Resumed: the recorded answers are replayed; the game goes on from here.)"
+CLEAR = "\033[2J\033[3J\033[H"  # clear the screen and its scroll-back, cursor home
 
 
 class Console:
@@ -649,6 +664,10 @@ class Console:
         self.round = 0
         self.last: tuple[Answer, bool] | None = None  # the answer just given, and whether it was typed live
         self.note = RESUMED  # what the screen says once the recorded answers run out
+        self.handover = False  # two teams share the terminal: clear the screen and wait between them
+        self.clear = False  # the terminal understands ANSI clear-screen
+        self.holder: str | None = None  # the seat that last had the keyboard
+        self.names: dict[str, str] = {}  # how a seat is announced (a team's ministers, say)
 
     @property
     def pending(self) -> int:
@@ -665,12 +684,28 @@ class Console:
         self.emit(text)
 
     def turn(self, seat: str | None) -> None:
-        """Announce whose turn it is whenever another seat takes the keyboard."""
+        """Announce whose turn it is whenever another seat takes the keyboard (passed on first, if asked to)."""
         if seat is None or seat == self.speaker:
             return
         self.speaker = seat
-        if seat != INSTRUCTOR:
-            self.emit(f"\n--- {seat}'s turn " + "-" * 40)
+        if seat == INSTRUCTOR:
+            return
+        if self.handover and self.holder not in (None, seat) and self.started:
+            self.pass_keyboard(seat)
+        self.holder = seat
+        name = self.names.get(seat, seat)
+        own = "'" if name.endswith("s") else "'s"
+        self.emit(f"\n--- {name}{own} turn " + "-" * 40)
+
+    def pass_keyboard(self, seat: str) -> None:
+        """Between two teams on one terminal: clear the screen of the last team's values, wait for the next team.
+
+        The Enter typed here is no answer of the game: it is not recorded, and a replay does not ask for it."""
+        self.out(CLEAR if self.clear else "\n" * 3)
+        self.out(f"=== Pass the keyboard to {self.names.get(seat, seat)}. ===")
+        self.input(f"{self.names.get(seat, seat)}, press Enter when only your team can see the screen: ")
+        if self.clear:
+            self.out(CLEAR)
 
     def emit(self, text: str) -> None:
         if self.started:
@@ -751,10 +786,13 @@ class Session:
 
     def __init__(self, scenario: Scenario, record: Transcript, path: Path, *, ask=input, say=print,
                  replaying: list[Answer] = (), live: bool = True, origin: str | None = None, plot: bool = True,
-                 note: str = RESUMED):
+                 note: str = RESUMED, clear: bool = False):
         self.scenario, self.record, self.path, self.plot = scenario, record, Path(path), plot
         self.console = Console(ask, say, list(replaying), live, origin or str(path), self.on_answer)
         self.console.note = note
+        self.console.clear = clear
+        self.console.handover = len({seat_government(scenario, sid) for sid in record.seats}) > 1
+        self.console.names = team_names(scenario, record.seats)
         self.seen: dict[str, int] = {}
         self.facts = Facts(scenario)
         self.humans: list[HumanSeat] = []
@@ -915,6 +953,13 @@ class Session:
 # ============================================================================ starting, resuming, replaying
 
 
+def clears(say) -> bool:
+    """Can the screen be cleared between teams? Only when printing to a real terminal."""
+    import sys
+
+    return say is print and sys.stdout.isatty()
+
+
 def fresh_folder(base: Path) -> Path:
     """`base`, or `base-2`, `base-3`...: a session never overwrites another's files."""
     folder, n = base, 1
@@ -944,7 +989,7 @@ def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds:
     name = f"{scenario.name}-seed{seed}" + (f"-rounds{rounds}" if rounds else "") + "-play-" + "+".join(ids)
     folder = fresh_folder(Path(out) / name)
     record.save(folder / TRANSCRIPT)
-    return Session(scenario, record, folder / TRANSCRIPT, ask=ask, say=say, plot=plot).play()
+    return Session(scenario, record, folder / TRANSCRIPT, ask=ask, say=say, plot=plot, clear=clears(say)).play()
 
 
 def resume(transcript: str | Path, *, ask=input, say=print, plot: bool = True) -> SessionEnd:
@@ -955,7 +1000,7 @@ def resume(transcript: str | Path, *, ask=input, say=print, plot: bool = True) -
         raise InputError(str(transcript), "this session is finished; replay it with "
                          f"`python run.py replay {transcript}`")
     return Session(scenario, record.fresh(), Path(transcript), ask=ask, say=say, replaying=record.answers,
-                   origin=str(transcript), plot=plot).play()
+                   origin=str(transcript), plot=plot, clear=clears(say)).play()
 
 
 def replay(transcript: str | Path, *, out: str | Path | None = None, from_round: int | None = None, bots: bool = False,
@@ -982,7 +1027,7 @@ def replay(transcript: str | Path, *, out: str | Path | None = None, from_round:
     note = (f"(Replayed the answers given before round {from_round}; from here the players choose again, "
             f"in a new session saved in {folder / TRANSCRIPT}.)") if live else RESUMED
     return Session(scenario, header, folder / TRANSCRIPT, ask=ask, say=say, replaying=answers, live=live,
-                   origin=str(path), plot=plot, note=note).play()
+                   origin=str(path), plot=plot, note=note, clear=clears(say)).play()
 
 
 def unchecked_note(record: Transcript, path, say) -> None:
