@@ -230,3 +230,35 @@ def test_a_team_of_ministers_and_a_leader_shares_one_government(tmp_path):
     story = end.result.story()
     assert "US accepts." in story and "US's leader (President Donald Trump) refuses to ratify" in story
     assert not any(e.kind.value == "agreement" and e.actor is None for e in end.result.log)
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="pseudo-terminals are POSIX")
+def test_two_teams_in_a_real_terminal_pass_the_keyboard(tmp_path):
+    """`run.py play --seat US --seat China` on a real terminal: the screen is cleared before the other team looks."""
+    import os
+
+    from test_play import spawn, wait_for
+
+    proc, tty = spawn(["play", "--seat", "US", "--seat", "China", "--rounds", "1", "--no-plot", "--out", "out"],
+                      tmp_path)
+    try:
+        screen = [""]
+        wait_for(tty, "[p]ropose a package or [n]o offer this round? ", screen)
+        assert "--- US's turn" in screen[0] and "Worth to you at today's levels" in screen[0]
+        os.write(tty, b"n\n")
+        wait_for(tty, "Enter to hold them all: ", screen)
+        os.write(tty, b"\n")
+        wait_for(tty, "China, press Enter when only your team can see the screen: ", screen)
+        us_part = screen[0]
+        assert "\033[2J" in us_part.split("=== Pass the keyboard to China. ===")[0][-40:]  # cleared first
+        os.write(tty, b"\n")
+        rest = [""]
+        wait_for(tty, "Enter to hold them all: ", rest)  # China's moves, on a cleared screen
+        assert rest[0].index("\033[2J") < rest[0].index("--- China's turn") < rest[0].index("US tariff on China")
+        assert "US, press Enter" not in rest[0]
+        os.write(tty, b"\n")
+        wait_for(tty, "Next: python run.py debrief", rest)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        proc.kill()
+        os.close(tty)
