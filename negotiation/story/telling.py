@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from negotiation.game.records import Detected, Expired, LogKind, OpenBreach, Record, Replaces, Signed
+from negotiation.game.records import LogKind, Record
 from negotiation.scenario import Scenario
 from negotiation.story.sentences import sentence, visible
 from negotiation.story.words import agreement_name, day
-
-ENDS = (Expired, OpenBreach, Detected, Replaces)  # records after which an agreement is no longer in force
 
 
 def story_markdown(scenario: Scenario, log: Iterable[Record], viewer: str | None = None,
@@ -21,36 +19,52 @@ def story_markdown(scenario: Scenario, log: Iterable[Record], viewer: str | None
     `rounds`, the run's last round, when given) gets one line saying which agreements held.
     """
     lines = [f"# {scenario.title}"]
-    current, in_force = 0, [a.name for a in scenario.agreements]
+    current, held = 0, Held(scenario)
     for record in log:
         if not visible(record, viewer):
             continue
         if record.round != current:
-            lines += quiet(scenario, current + 1, record.round - 1, in_force)
+            lines += held.quiet(current + 1, record.round - 1)
             current = record.round
             lines += ["", f"## Round {record.round} ({day(scenario, record.round)})", ""]
         bullet = "-" if record.kind is not LogKind.NOTE else "  -"
         lines.append(f"{bullet} {sentence(record, scenario, viewer)}")
-        follow(record, in_force)
+        held.follow(record.kind.value, record.data)
     if rounds is not None:
-        lines += quiet(scenario, current + 1, rounds, in_force)
+        lines += held.quiet(current + 1, rounds)
     return "\n".join(lines).strip() + "\n"
 
 
-def follow(record: Record, in_force: list[str]) -> None:
-    """Keep the names of the agreements in force up to date as the story goes."""
-    if isinstance(record, Signed) and record.agreement not in in_force:
-        in_force.append(record.agreement)
-    elif isinstance(record, ENDS) and record.agreement in in_force:
-        in_force.remove(record.agreement)
+class Held:
+    """Which agreements are in force as a story is told, from the log's kinds and data alone (so that the story
+    and the debrief, which reads log.csv, say the same), and the section for a stretch of quiet rounds."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.parties = {a.name: frozenset(a.parties) for a in scenario.agreements}  # in force, in signing order
+
+    def follow(self, kind: str, data: dict) -> None:
+        name = data.get("agreement")
+        if name is None:
+            return
+        if kind == LogKind.AGREEMENT.value and "parties" in data:  # signed; it replaces the pair's earlier one
+            pair = frozenset(data["parties"])
+            self.parties = {n: p for n, p in self.parties.items() if p != pair}
+            self.parties[name] = pair
+        elif (kind == LogKind.DETECTION.value or (kind == LogKind.EXPIRY.value and "snap_back" in data)
+              or (kind == LogKind.VIOLATION.value and not {"instrument", "withheld"} & set(data))):
+            self.parties.pop(name, None)  # broken in the open or found out, or expired (not extended)
+
+    def quiet(self, first: int, last: int) -> list[str]:
+        """One section for rounds `first`..`last`, in which nothing happened (none if the stretch is empty)."""
+        s = self.scenario
+        if first > last or first < 1:
+            return []
+        span = (f"Round {first} ({day(s, first)})" if first == last
+                else f"Rounds {first}-{last} ({day(s, first)} to {day(s, last)})")
+        return ["", f"## {span}", "", f"- {quiet_text(list(self.parties))}"]
 
 
-def quiet(scenario: Scenario, first: int, last: int, in_force: list[str]) -> list[str]:
-    """One section for rounds `first`..`last`, in which nothing happened (none if the stretch is empty)."""
-    if first > last or first < 1:
-        return []
-    span = (f"Round {first} ({day(scenario, first)})" if first == last
-            else f"Rounds {first}-{last} ({day(scenario, first)} to {day(scenario, last)})")
+def quiet_text(in_force: list[str]) -> str:
     held = " and ".join(f"the {agreement_name(n)}" for n in in_force)
-    what = f"{held} held; no offers, no moves." if held else "no offers, no moves; the levels held."
-    return ["", f"## {span}", "", f"- Quiet: {what}"]
+    return "Quiet: " + (f"{held} held; no offers, no moves." if held else "no offers, no moves; the levels held.")

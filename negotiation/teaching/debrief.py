@@ -22,6 +22,7 @@ from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError
 from negotiation.common.figures import new_figure, png_bytes
 from negotiation.story import label, level_text, sentence
+from negotiation.story.telling import Held, quiet_text
 from negotiation.common.files import write_atomic
 from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
 from negotiation.game.model import TradeTalksModel
@@ -764,11 +765,23 @@ def trade_part(d: Debrief, pics: dict[str, bytes]) -> dict:
 
 def story_part(d: Debrief) -> list[dict]:
     """Section 4: the log, round by round as in story.md, each line with its kind (which styles it)."""
-    s, rounds = d.folder.scenario, []
+    s, rounds, held = d.folder.scenario, [], Held(d.folder.scenario)
+
+    def quiet(first: int, last: int) -> None:  # a stretch of rounds in which nothing happened, as story.md tells it
+        if first <= last:
+            span = when(s, first) if first == last else f"rounds {first}-{last} ({day(s, first)} to {day(s, last)})"
+            rounds.append({"round": first, "heading": span[0].upper() + span[1:], "quiet": True,
+                           "lines": [{"kind": "note", "text": quiet_text(list(held.parties))}]})
+
+    current = 0
     for e in d.folder.log:
-        if not rounds or rounds[-1]["round"] != e.round:
+        if e.round != current:
+            quiet(current + 1, e.round - 1)
+            current = e.round
             rounds.append({"round": e.round, "heading": when(s, e.round).replace("round", "Round", 1), "lines": []})
         rounds[-1]["lines"].append({"kind": e.kind, "text": e.text})
+        held.follow(e.kind, e.data)
+    quiet(current + 1, d.folder.rounds)
     return rounds
 
 
