@@ -14,6 +14,7 @@ from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import QuietBreach, StepWithheld
 from negotiation.scenario import load_scenario
 from negotiation.teaching.play import start
+from negotiation.teaching.transcript import INSTRUCTOR
 
 ROUNDS = 8  # the Geneva truce is in force from round 1: bot governments break it quietly within 8 rounds in many seeds
 ENTER_ONLY = {"defaults": {"propose": "n", "respond": "r", "act": "", "ratify": "n", "inject": ""}}
@@ -262,3 +263,74 @@ def test_two_teams_in_a_real_terminal_pass_the_keyboard(tmp_path):
     finally:
         proc.kill()
         os.close(tty)
+
+
+def answer_when_asked(bridge, answers: dict[str, str], stop) -> None:
+    """A scripted browser: answers each of the bridge's prompts by a fragment of it, until the game ends."""
+    import time
+
+    while not stop.is_set():
+        prompt = bridge.prompt
+        if prompt is not None and bridge._answers.empty():
+            bridge.answer(next((a for fragment, a in answers.items() if fragment in prompt), ""))
+        time.sleep(0.01)
+
+
+BROWSER_ANSWERS = {"[p]ropose a package or [n]o offer": "n", "[a]ccept, [r]eject or [c]ounter?": "r",
+                   "[a]ccept or [r]eject": "r", "Instructor,": ""}
+
+
+def test_two_browsers_join_one_game_on_the_server_and_each_sees_only_its_own_values(tmp_path):
+    import threading
+    import time
+
+    from negotiation.web.dashboard import SeatBridge, Tables
+
+    tables = Tables()
+    table = tables.open(str(DEFAULT), ["US", "China"], 1, tmp_path, instructor=True)
+    assert tables.get(table.code.lower()) is table and table.free == ["US", "China"]
+    us, china, stop = SeatBridge(), SeatBridge(), threading.Event()
+    helpers = [threading.Thread(target=answer_when_asked, args=(b, BROWSER_ANSWERS, stop), daemon=True)
+               for b in (us, china, table.instructor)]
+    for h in helpers:
+        h.start()
+    assert table.join("US", us) and not table.join("US", SeatBridge()) and table.free == ["China"]
+    assert table.session is None  # the game waits for every seat
+    assert table.join("China", china)
+    deadline = time.monotonic() + 120
+    while table.end is None and table.error is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    assert table.error is None and table.end is not None and not table.end.paused
+    us_screen, china_screen = "\n".join(us.lines), "\n".join(china.lines)
+    assert "--- US's turn" in us_screen and "--- China's turn" not in us_screen
+    assert "--- China's turn" in china_screen and "--- US's turn" not in china_screen
+    assert "Round 2 of" in us_screen and "Round 2 of" in china_screen  # the banners go to everyone
+    assert "Instructor's view" not in us_screen + china_screen
+    for screen, other in ((us_screen, "China"), (china_screen, "US")):
+        assert f"To {other}:" not in screen and f"; to {other} " not in screen
+    answers = __import__("json").loads(table.end.transcript.read_text())["answers"]
+    assert {a["seat"] for a in answers} == {"US", "China", INSTRUCTOR}
+
+
+def test_the_instructor_pauses_a_browser_game_and_every_seat_waits(tmp_path):
+    import time
+
+    from negotiation.web.dashboard import SeatBridge, Tables
+
+    table = Tables().open(str(DEFAULT), ["US"], 1, tmp_path)
+    us = SeatBridge()
+    table.pause(True)
+    table.join("US", us)
+    time.sleep(1.0)
+    assert table.paused and us.prompt is None  # the game is held before the seat's first question
+    table.pause(False)
+    deadline = time.monotonic() + 60
+    while us.prompt is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert us.prompt is not None and "Your turn to propose" in us.prompt
+    table.close()
+    while table.end is None and table.error is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert table.error is None, table.error
+    assert table.end is not None and table.end.paused  # closing the page saves the session, as at a terminal

@@ -668,6 +668,7 @@ class Console:
         self.clear = False  # the terminal understands ANSI clear-screen
         self.holder: str | None = None  # the seat that last had the keyboard
         self.names: dict[str, str] = {}  # how a seat is announced (a team's ministers, say)
+        self.routed = False  # each seat has its own screen (the page): ask(prompt, seat), say(text, seat or None)
 
     @property
     def pending(self) -> int:
@@ -707,11 +708,14 @@ class Console:
         if self.clear:
             self.out(CLEAR)
 
-    def emit(self, text: str) -> None:
-        if self.started:
-            self.out(text)
-        else:
+    def emit(self, text: str, to_all: bool = False) -> None:
+        """Show text to the seat speaking (or, `to_all`, everyone); while replaying, hold it back."""
+        if not self.started:
             self.held.append(text)
+        elif self.routed:  # each seat its own screen: out(text, seat), seat None for everyone
+            self.out(text, None if to_all else self.speaker)
+        else:
+            self.out(text)
 
     def ask(self, seat: str, kind: str, prompt: str) -> str:
         self.turn(seat)
@@ -725,7 +729,7 @@ class Console:
             raise InputError(self.origin, f"the transcript ends in round {self.round}, before the game does (the session "
                              f"was paused): continue it with `python run.py play --resume {self.origin}`")
         self.go_live()
-        text = self.input(prompt)
+        text = self.input(prompt, seat) if self.routed else self.input(prompt)
         self.last = (Answer(round=self.round, seat=seat, kind=kind, answer=text), True)
         return text
 
@@ -749,9 +753,9 @@ class Console:
     def go_live(self) -> None:
         if not self.started:
             self.started = True
-            self.out(self.note)
+            self.emit(self.note, to_all=True)
             for text in self.held:
-                self.out(text)
+                self.emit(text, to_all=True)
             self.held = []
 
 
@@ -786,12 +790,13 @@ class Session:
 
     def __init__(self, scenario: Scenario, record: Transcript, path: Path, *, ask=input, say=print,
                  replaying: list[Answer] = (), live: bool = True, origin: str | None = None, plot: bool = True,
-                 note: str = RESUMED, clear: bool = False):
+                 note: str = RESUMED, clear: bool = False, routed: bool = False):
         self.scenario, self.record, self.path, self.plot = scenario, record, Path(path), plot
         self.console = Console(ask, say, list(replaying), live, origin or str(path), self.on_answer)
         self.console.note = note
         self.console.clear = clear
-        self.console.handover = len({seat_government(scenario, sid) for sid in record.seats}) > 1
+        self.console.routed = routed
+        self.console.handover = not routed and len({seat_government(scenario, sid) for sid in record.seats}) > 1
         self.console.names = team_names(scenario, record.seats)
         self.seen: dict[str, int] = {}
         self.facts = Facts(scenario)
@@ -863,7 +868,7 @@ class Session:
         bots = [f"{g.name} ({g.strategy.name})" for g in s.governments if g.name not in r.seats]
         others = f"; bots play {', '.join(bots)}" if bots else ""
         rounds = f"{r.rounds} round" + ("s" if r.rounds != 1 else "")
-        self.console.emit(f"{s.title}: {rounds} of {s.calendar.round_days} days, seed {r.seed}.\n"
+        self.console.emit(to_all=True, text=f"{s.title}: {rounds} of {s.calendar.round_days} days, seed {r.seed}.\n"
                           f"People play {', '.join(r.seats)}{others}.\n"
                           "At any prompt: '?' shows your table again, 'quit' saves the session and stops.\n"
                           "A seat's government keeps every commitment unless its players break one themselves "
@@ -903,7 +908,7 @@ class Session:
     def fire(self, r: int, name: str, by: str) -> None:
         event = self.model.inject(name)
         self.record.injects.append(Injected(round=r, name=name, by=by))
-        self.console.emit(wrap(f"Inject ({by}): {event.description or name}.", "  >> "))
+        self.console.emit(wrap(f"Inject ({by}): {event.description or name}.", "  >> "), to_all=True)
 
     def check_used(self) -> None:
         left = [(i, a) for q in self.console.queues.values() for i, a in q if a.seat != INSTRUCTOR]
@@ -969,10 +974,16 @@ def fresh_folder(base: Path) -> Path:
     return folder
 
 
-def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds: int | None = None,
-          lesson_file: str | Path | None = None, instructor: bool = False, out: str | Path = "outputs",
-          ask=input, say=print, plot: bool = True, open_information: bool = False) -> SessionEnd:
+def start(scenario_file: str | Path, seats: list[str], **options) -> SessionEnd:
     """Set up a new session and play it."""
+    return new_session(scenario_file, seats, **options).play()
+
+
+def new_session(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds: int | None = None,
+                lesson_file: str | Path | None = None, instructor: bool = False, out: str | Path = "outputs",
+                ask=input, say=print, plot: bool = True, open_information: bool = False,
+                routed: bool = False) -> Session:
+    """Set up a new session, ready to play (`routed`: each seat asks and is told on its own screen)."""
     scenario = load_scenario(scenario_file)
     problem = seed_problem(seed)
     if problem is not None:
@@ -989,7 +1000,8 @@ def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds:
     name = f"{scenario.name}-seed{seed}" + (f"-rounds{rounds}" if rounds else "") + "-play-" + "+".join(ids)
     folder = fresh_folder(Path(out) / name)
     record.save(folder / TRANSCRIPT)
-    return Session(scenario, record, folder / TRANSCRIPT, ask=ask, say=say, plot=plot, clear=clears(say)).play()
+    return Session(scenario, record, folder / TRANSCRIPT, ask=ask, say=say, plot=plot, clear=clears(say),
+                   routed=routed)
 
 
 def resume(transcript: str | Path, *, ask=input, say=print, plot: bool = True) -> SessionEnd:
