@@ -122,7 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help=f"folder for the session's folder (default: {DEFAULT_OUT})")
     p.add_argument("--resume", type=Path, metavar="TRANSCRIPT", help="continue a saved session (its transcript.json)")
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot at the end")
+    p.add_argument("--remote", action="append", default=[], metavar="SEAT",
+                   help="play this seat (or 'instructor') from another terminal on this machine: the game prints "
+                   "a `join` command for it (127.0.0.1 only)")
+    p.add_argument("--port", type=port_int, help="with --remote: the port on 127.0.0.1 (default: any free one)")
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("join", help="play a seat of a game started in another terminal on this machine (play --remote)")
+    p.add_argument("address", help="the address the game printed, 127.0.0.1:PORT")
+    p.add_argument("--code", required=True, help="the seat's code the game printed")
+    p.set_defaults(func=cmd_join)
 
     p = sub.add_parser("replay", help="replay a played session exactly, or from a round on with bots or new choices")
     p.add_argument("transcript", type=Path, help="a session's transcript.json")
@@ -397,16 +406,30 @@ def cmd_play(args) -> int:
     if args.resume:
         given = [flag for flag, value in (("SCENARIO", args.scenario), ("--seat", args.seat), ("--seed", args.seed),
                  ("--rounds", args.rounds), ("--lesson", args.lesson), ("--instructor", args.instructor),
-                 ("--out", args.out), ("--open-information", args.open_information)) if value]
+                 ("--out", args.out), ("--open-information", args.open_information), ("--remote", args.remote))
+                 if value]
         if given:
             raise InputError("--resume", f"a resumed session keeps its own setup and folder; leave out {', '.join(given)}")
         return session_report(resume(args.resume, plot=not args.no_plot))
     if not args.seat:
         raise InputError("--seat", "name at least one seat to play, e.g. --seat US (a government) or --seat US-Trump (its leader)")
-    end = start(args.scenario or DEFAULT_SCENARIO, args.seat, seed=1 if args.seed is None else args.seed, rounds=args.rounds,
-                lesson_file=args.lesson, instructor=args.instructor, out=args.out or DEFAULT_OUT, plot=not args.no_plot,
-                open_information=args.open_information)
+    options = {"seed": 1 if args.seed is None else args.seed, "rounds": args.rounds, "lesson_file": args.lesson,
+               "instructor": args.instructor, "out": args.out or DEFAULT_OUT, "plot": not args.no_plot,
+               "open_information": args.open_information}
+    if args.remote:
+        from negotiation.teaching.play import start_with_remote
+
+        end = start_with_remote(args.scenario or DEFAULT_SCENARIO, args.seat, args.remote, port=args.port or 0,
+                                **options)
+    else:
+        end = start(args.scenario or DEFAULT_SCENARIO, args.seat, **options)
     return session_report(end)
+
+
+def cmd_join(args) -> int:
+    from negotiation.teaching.remote import join
+
+    return join(args.address, args.code)
 
 
 def cmd_replay(args) -> int:

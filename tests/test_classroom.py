@@ -334,3 +334,46 @@ def test_the_instructor_pauses_a_browser_game_and_every_seat_waits(tmp_path):
         time.sleep(0.05)
     assert table.error is None, table.error
     assert table.end is not None and table.end.paused  # closing the page saves the session, as at a terminal
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="pseudo-terminals are POSIX")
+def test_two_teams_in_two_terminals_on_one_machine(tmp_path):
+    """`play --seat US --seat China --remote China` in one terminal, `join 127.0.0.1:PORT --code C` in another."""
+    import os
+    import re
+
+    from test_play import spawn, wait_for
+
+    host, host_tty = spawn(["play", "--seat", "US", "--seat", "China", "--remote", "China", "--rounds", "1",
+                            "--no-plot", "--out", "out"], tmp_path)
+    guest = guest_tty = None
+    try:
+        here = [""]
+        wait_for(host_tty, "--code ", here)
+        while not re.search(r"join (127\.0\.0\.1:\d+) --code ([0-9A-F]{6})\s", here[0]):
+            wait_for(host_tty, "\n", here)
+        address, code = re.search(r"join (127\.0\.0\.1:\d+) --code ([0-9A-F]{6})", here[0]).groups()
+        guest, guest_tty = spawn(["join", address, "--code", code], tmp_path)
+        there = [""]
+        wait_for(guest_tty, "Joined: you play China.", there)
+        wait_for(host_tty, "[p]ropose a package or [n]o offer this round? ", here)
+        assert "--- US's turn" in here[0] and "Round 1 of 1" in here[0]
+        os.write(host_tty, b"n\n")
+        wait_for(host_tty, "Enter to hold them all: ", here)
+        os.write(host_tty, b"\n")
+        wait_for(guest_tty, "Enter to hold them all: ", there)  # China's questions come to the second terminal
+        assert "--- China's turn" in there[0] and "Round 1 of 1" in there[0] and "US's turn" not in there[0]
+        assert "Worth to you at today's levels 0.695" in there[0] and "0.695" not in here[0]
+        os.write(guest_tty, b"raise 1\n")
+        wait_for(guest_tty, "Enter when done: ", there)
+        os.write(guest_tty, b"\n")
+        wait_for(host_tty, "Next: python run.py debrief", here)
+        assert host.wait(timeout=20) == 0 and guest.wait(timeout=20) == 0
+        assert "China's turn" not in here[0]
+    finally:
+        for proc, tty in ((host, host_tty), (guest, guest_tty)):
+            if proc is not None:
+                proc.kill()
+                os.close(tty)
+    story = next((tmp_path / "out").glob("*/story.md")).read_text()
+    assert "China raises its tariff on US 10% -> 20% (the players' decision)." in story

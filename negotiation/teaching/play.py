@@ -979,6 +979,27 @@ def start(scenario_file: str | Path, seats: list[str], **options) -> SessionEnd:
     return new_session(scenario_file, seats, **options).play()
 
 
+def start_with_remote(scenario_file: str | Path, seats: list[str], remote: list[str], *, port: int = 0,
+                      ask=input, say=print, **options) -> SessionEnd:
+    """A session with some seats (or the instructor) played from other terminals on this machine (remote.py)."""
+    from negotiation.teaching.remote import Lobby, router
+
+    bad = [r for r in remote if r not in seats and r != "instructor"]
+    if bad:
+        raise InputError("--remote", f"{bad[0]!r} is not one of the seats (--seat) or 'instructor'")
+    if "instructor" in remote and not options.get("instructor"):
+        raise InputError("--remote", "'instructor' plays from another terminal only with --instructor")
+    lobby = Lobby([INSTRUCTOR if r == "instructor" else r for r in remote], port)
+    say("Waiting for the other terminals. In each, run:\n" + "\n".join("  " + c for c in lobby.commands()))
+    joined = lobby.wait()
+    routed_ask, routed_say = router(joined, ask, say)
+    try:
+        return new_session(scenario_file, seats, ask=routed_ask, say=routed_say, routed=True, **options).play()
+    finally:
+        for r in joined.values():
+            r.close()
+
+
 def new_session(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds: int | None = None,
                 lesson_file: str | Path | None = None, instructor: bool = False, out: str | Path = "outputs",
                 ask=input, say=print, plot: bool = True, open_information: bool = False,
