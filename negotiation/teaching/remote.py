@@ -9,6 +9,7 @@ remote terminal that goes away is end of input for its seat: the session is save
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import socket
@@ -44,10 +45,8 @@ class RemoteSeat:
             raise EOFError from None
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.conn.close()
-        except OSError:
-            pass
 
 
 class Lobby:
@@ -97,10 +96,8 @@ def router(remote: dict[str, RemoteSeat], ask: Callable[[str], str] = input, say
             say(text)
         for name, r in remote.items():
             if seat is None or seat == name:
-                try:
+                with contextlib.suppress(EOFError):  # its next question ends the session
                     r.send(say=text)
-                except EOFError:
-                    pass  # its next question ends the session
     return routed_ask, routed_say
 
 
