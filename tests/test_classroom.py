@@ -336,6 +336,16 @@ def test_the_instructor_pauses_a_browser_game_and_every_seat_waits(tmp_path):
     assert table.end is not None and table.end.paused  # closing the page saves the session, as at a terminal
 
 
+def read_more(tty: int, screen: list[str], seconds: float = 20) -> None:
+    """Read whatever the terminal prints next (or fail if it prints nothing for `seconds`)."""
+    import os
+    import select
+
+    if not select.select([tty], [], [], seconds)[0]:
+        raise AssertionError(f"the terminal printed nothing more; it ends:\n{screen[0][-500:]}")
+    screen[0] += os.read(tty, 65536).decode(errors="replace").replace("\r\n", "\n")
+
+
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="pseudo-terminals are POSIX")
 def test_two_teams_in_two_terminals_on_one_machine(tmp_path):
     """`play --seat US --seat China --remote China` in one terminal, `join 127.0.0.1:PORT --code C` in another."""
@@ -350,9 +360,10 @@ def test_two_teams_in_two_terminals_on_one_machine(tmp_path):
     try:
         here = [""]
         wait_for(host_tty, "--code ", here)
-        while not re.search(r"join (127\.0\.0\.1:\d+) --code ([0-9A-F]{6})\s", here[0]):
-            wait_for(host_tty, "\n", here)
-        address, code = re.search(r"join (127\.0\.0\.1:\d+) --code ([0-9A-F]{6})", here[0]).groups()
+        joining = re.compile(r"join (127\.0\.0\.1:\d+) --code ([0-9A-F]{6})\n")
+        while not joining.search(here[0]):  # the command line may come in pieces
+            read_more(host_tty, here)
+        address, code = joining.search(here[0]).groups()
         guest, guest_tty = spawn(["join", address, "--code", code], tmp_path)
         there = [""]
         wait_for(guest_tty, "Joined: you play China.", there)
