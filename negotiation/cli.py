@@ -74,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replicates", type=positive_int, default=10, help="runs per pairing and scenario (default: %(default)s)")
     p.add_argument("--seed", type=seed_int, default=1, help="root of the seed tree (default: %(default)s)")
     p.add_argument("--strategies", help="comma-separated strategy names (default: every registered strategy)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT / "tournament",
+                   help="folder for results, as for batch and sweep (default: %(default)s)")
+    p.add_argument("--workers", type=workers_int, default=1, help="worker processes (default: %(default)s)")
     p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=cmd_tournament)
 
@@ -122,7 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help=f"folder for the session's folder (default: {DEFAULT_OUT})")
     p.add_argument("--resume", type=Path, metavar="TRANSCRIPT", help="continue a saved session (its transcript.json)")
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot at the end")
+    p.add_argument("--remote", action="append", default=[], metavar="SEAT",
+                   help="play this seat (or 'instructor') from another terminal on this machine: the game prints "
+                   "a `join` command for it (127.0.0.1 only)")
+    p.add_argument("--port", type=port_int, help="with --remote: the port on 127.0.0.1 (default: any free one)")
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("join", help="play a seat of a game started in another terminal on this machine (play --remote)")
+    p.add_argument("address", help="the address the game printed, 127.0.0.1:PORT")
+    p.add_argument("--code", required=True, help="the seat's code the game printed")
+    p.set_defaults(func=cmd_join)
 
     p = sub.add_parser("replay", help="replay a played session exactly, or from a round on with bots or new choices")
     p.add_argument("transcript", type=Path, help="a session's transcript.json")
@@ -155,6 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    if argv and argv[0] not in commands and not argv[0].startswith("-") and not looks_like_a_file(argv[0]):
+        from negotiation.scenario import nearest
+
+        print(f"error: {argv[0]!r} is neither a command nor a scenario file ({nearest(argv[0], list(commands))}; "
+              "a scenario file ends in .yaml)", file=sys.stderr)
+        return EXIT_INPUT
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]  # no command: play a scenario (the default one unless named)
     args = parser.parse_args(argv)
@@ -173,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def looks_like_a_file(word: str) -> bool:
+    """Is a first argument that is no command meant as a scenario file (`run.py my.yaml`), not a mistyped command?"""
+    return word.endswith((".yaml", ".yml")) or "/" in word or Path(word).exists()
 
 
 # ----------------------------------------------------------------------------- commands
@@ -259,6 +281,10 @@ def execute_sweep(sweep, args) -> int:
           f"{rate:.0f} runs/s")
     print(f"Wrote {args.out}/: runs.parquet (one row per run)" + (", rounds.parquet" if sweep.spec.keep_rounds else "")
           + (", CSV copies" if args.csv else "") + ", manifest.json, parts/ (per chunk, for --resume)")
+    from negotiation.experiments.runner import outcome_line
+
+    if (args.out / "runs.parquet").is_file():
+        print(outcome_line(args.out))
     print(f"Next: python run.py analyze {args.out}")
     return 0
 
@@ -321,11 +347,12 @@ def cmd_tournament(args) -> int:
         for n in names:
             if n not in STRATEGIES:
                 raise InputError("--strategies", f"unknown strategy {n!r} ({nearest(n, sorted(STRATEGIES))})")
-    folder = args.out / f"tournament-seed{args.seed}"
+    folder = args.out
     what = "a tournament's results"
     check_target(folder, args.force, what, TOURNAMENT_PATTERNS)  # before the tournament, not after
     count = len(names or STRATEGIES) ** 2 * args.replicates * len(scenarios)
-    result = tournament(scenarios, names, args.replicates, args.seed, progress=progress_bar(count, "run"))
+    result = tournament(scenarios, names, args.replicates, args.seed, progress=progress_bar(count, "run"),
+                        workers=args.workers)
     from negotiation.results import manifest
 
     info = {
@@ -381,16 +408,30 @@ def cmd_play(args) -> int:
     if args.resume:
         given = [flag for flag, value in (("SCENARIO", args.scenario), ("--seat", args.seat), ("--seed", args.seed),
                  ("--rounds", args.rounds), ("--lesson", args.lesson), ("--instructor", args.instructor),
-                 ("--out", args.out), ("--open-information", args.open_information)) if value]
+                 ("--out", args.out), ("--open-information", args.open_information), ("--remote", args.remote))
+                 if value]
         if given:
             raise InputError("--resume", f"a resumed session keeps its own setup and folder; leave out {', '.join(given)}")
         return session_report(resume(args.resume, plot=not args.no_plot))
     if not args.seat:
         raise InputError("--seat", "name at least one seat to play, e.g. --seat US (a government) or --seat US-Trump (its leader)")
-    end = start(args.scenario or DEFAULT_SCENARIO, args.seat, seed=1 if args.seed is None else args.seed, rounds=args.rounds,
-                lesson_file=args.lesson, instructor=args.instructor, out=args.out or DEFAULT_OUT, plot=not args.no_plot,
-                open_information=args.open_information)
+    options = {"seed": 1 if args.seed is None else args.seed, "rounds": args.rounds, "lesson_file": args.lesson,
+               "instructor": args.instructor, "out": args.out or DEFAULT_OUT, "plot": not args.no_plot,
+               "open_information": args.open_information}
+    if args.remote:
+        from negotiation.teaching.play import start_with_remote
+
+        end = start_with_remote(args.scenario or DEFAULT_SCENARIO, args.seat, args.remote, port=args.port or 0,
+                                **options)
+    else:
+        end = start(args.scenario or DEFAULT_SCENARIO, args.seat, **options)
     return session_report(end)
+
+
+def cmd_join(args) -> int:
+    from negotiation.teaching.remote import join
+
+    return join(args.address, args.code)
 
 
 def cmd_replay(args) -> int:
@@ -411,6 +452,9 @@ def session_report(end) -> int:
         print(end.message)
         return 130 if end.interrupted else 0
     print(summary_text(end.result))
+    fired = end.result.manifest.get("session", {}).get("injects", [])
+    print("Injects fired: " + ("; ".join(f"round {i['round']} {i['name']} (by the {i['by']})" for i in fired)
+                               if fired else "none"))
     print(f"\n{end.message}" + ("" if not (end.folder / "run.png").exists() else ", run.png"))
     print(f"Next: python run.py debrief {end.folder}")
     return 0

@@ -171,3 +171,52 @@ def test_a_bad_seed_in_the_seat_card_is_refused_on_the_page_and_the_game_still_s
     assert "seed 3" in page.locator(".seat-screen").inner_text()
     assert s.errors == [] and not s.broken()
     s.close()
+
+
+def join_game(page, code: str, seat: str) -> None:
+    card = page.locator(".v-card", has_text="Two teams")
+    card.get_by_label("Game code").fill(code)
+    card.locator(".team-seat").get_by_role("button", name=seat, exact=True).click()
+    page.locator(".team-join").click()
+    page.locator(".team-joined").wait_for(timeout=20_000)
+
+
+def test_two_browsers_play_one_game_each_seeing_its_own_values_and_the_instructor_sees_both(page_server):
+    """Issue 15: two teams, a browser each, one game on the server (by its code), and the instructor's view."""
+    url, browser = page_server
+    a, b, teacher = Session(browser, url), Session(browser, url), Session(browser, url)
+    a.page.get_by_role("tab", name="Page 3").click()
+    a.page.locator(".team-open").click()
+    code = a.page.locator(".team-code").inner_text().split(":")[1].strip()
+    assert len(code) == 4
+    join_game(a.page, code, "US")
+    b.page.get_by_role("tab", name="Page 3").click()
+    join_game(b.page, code, "China")
+    teacher.page.get_by_role("tab", name="Page 4").click()
+    card = teacher.page.locator(".v-card", has_text="Instructor")
+    card.get_by_label("Game code").fill(code)
+    teacher.page.locator(".instructor-watch").click()
+    teacher.page.locator(".instructor-prompt").wait_for(timeout=30_000)  # the instructor is asked first
+    state = teacher.page.locator(".instructor-state").inner_text()
+    for part in ("Instructor's view after round 0", "Values (utility 0-1", "US", "China", "Geneva truce"):
+        assert part in state, part
+    teacher.page.get_by_label("Your answer").fill("")
+    teacher.page.locator(".instructor-send").click()
+    a.page.locator(".team-prompt").wait_for(timeout=30_000)
+    us = a.page.locator(".team-screen").inner_text()
+    assert "--- US's turn" in us and "Worth to you at today's levels" in us and "China's turn" not in us
+    a.page.get_by_label("Your answer").fill("n")
+    a.page.locator(".team-send").click()
+    a.page.get_by_text("Move one", exact=False).first.wait_for(timeout=20_000)
+    a.page.get_by_label("Your answer").fill("")
+    a.page.locator(".team-send").click()
+    b.page.locator(".team-prompt").wait_for(timeout=30_000)
+    china = b.page.locator(".team-screen").inner_text()
+    assert "--- China's turn" in china and "US's turn" not in china and "Round 1 of" in china
+    assert "To US:" not in china
+    teacher.page.locator(".instructor-pause").click()
+    teacher.page.get_by_role("button", name="Resume the game").wait_for(timeout=10_000)
+    for s, name in ((a, "page-teams-us"), (b, "page-teams-china"), (teacher, "page-instructor")):
+        s.shot(name)
+        assert s.errors == [] and not s.broken()
+        s.close()

@@ -35,7 +35,8 @@ RUN_FILES = ("rounds.csv", "log.csv", "story.md", "summary.json")
 # Which question a prompt asks, by a fragment only that prompt has (checked in order).
 KINDS = (("Your turn to propose", "propose"), ("Send your", "send"), ("(now ", "level"),
          ("Lasting how many", "duration"), ("or [c]ounter?", "respond"), ("counter-offer?", "respond"),
-         ("Move one", "act"), ("Do you ratify", "ratify"), ("Instructor,", "inject"))
+         ("Move one", "act"), ("Do you ratify", "ratify"), ("Instructor,", "inject"),
+         ("press Enter when only your team", "handover"))
 
 
 class Player:
@@ -54,6 +55,8 @@ class Player:
     def ask(self, prompt: str) -> str:
         self.screen.append(prompt)
         kind = next(k for fragment, k in KINDS if fragment in prompt)
+        if kind == "handover" and kind not in self.scripts:  # passing the keyboard between teams: Enter
+            return ""
         queue = self.scripts.get(kind)
         if len(self.given) == self.limit or not (queue or kind in self.defaults) or len(self.given) > 300:
             raise EOFError
@@ -154,7 +157,7 @@ def test_bad_input_reprompts_with_an_explanation(tmp_path):
     end = play(tmp_path, p, rounds=1)
     screen = p.text
     for explanation in ("'perhaps' is not a choice here: type p (propose), n (no)",
-                        "'abc' is not a number: type a level such as 30 (0-145% in steps of 10), or Enter to keep 30",
+                        "'abc' is not a number: type a level such as 30 (0-145% in steps of 10, or 145% itself), or Enter to keep 30",
                         "500 is out of range: US tariff on China goes from 0 to 145",
                         "US tariff on China moves in steps of 10: try 20 or 30",
                         "0 is out of range: an agreement lasts 1 to 520 rounds",
@@ -197,8 +200,8 @@ def test_a_stopped_session_is_saved_and_resumes_to_the_same_game(tmp_path, stop)
 
 
 def test_two_human_seats_take_turns_on_one_terminal(tmp_path):
-    p = Player(defaults={"act": "", "respond": "r", "propose": "n"}, propose=["p", "n"], level=["="], duration=[""],
-               send=["y"], act=["", "raise 1"])
+    p = Player(defaults={"act": "", "respond": "r", "propose": "n", "handover": ""}, propose=["p", "n"], level=["="],
+               duration=[""], send=["y"], act=["", "raise 1"])
     end = play(tmp_path, p, seats=("US", "China"), rounds=1)
     screen = p.text
     assert screen.index("--- US's turn") < screen.index("--- China's turn") < screen.rindex("--- US's turn")
@@ -286,8 +289,8 @@ def test_an_inject_from_a_lesson_file_appears_in_the_log_and_transcript(tmp_path
 def test_the_instructor_is_offered_the_injects_and_unknown_names_reprompt(tmp_path):
     p = Player(defaults={"ratify": "y"}, inject=["boom", "court_strikes_tariffs", ""])
     end = play(tmp_path, p, seats=("US-Trump",), rounds=2, instructor=True)
-    assert ("no inject 'boom' in this scenario (known: court_strikes_tariffs, rare_earth_squeeze, new_chip_rule, "
-            "market_selloff); or Enter for none") in p.text
+    assert ("no inject 'boom' in this scenario: type one of court_strikes_tariffs, rare_earth_squeeze, new_chip_rule, "
+            "market_selloff, '?' for the whole state, or Enter for none") in p.text
     first = [e["text"] for e in log(end.folder) if e["round"] == "1" and e["kind"] == "event"]
     assert ("A federal court rules the emergency tariffs unlawful and they are suspended: US tariff on China 30% -> 0%"
             " - a court's ruling, no one's concession and no one's hostile act." in first)

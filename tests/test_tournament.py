@@ -94,13 +94,13 @@ def test_tournament_command_end_to_end(tmp_path):
     done = cli(*args, "--out", tmp_path / "a", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "rank  strategy" in done.stdout and "hard_line" in done.stdout
-    folder = tmp_path / "a" / "tournament-seed3"
+    folder = tmp_path / "a"  # --out is the results' folder itself, as for batch and sweep
     for name in ("runs.csv", "pairings.csv", "ranking.csv", "heatmap-june_2025_call.png", "manifest.json"):
         assert (folder / name).stat().st_size > 0
     assert len((folder / "runs.csv").read_text().splitlines()) == 1 + 2 * 2 * 2
-    assert cli(*args, "--out", tmp_path / "b", cwd=tmp_path).returncode == 0
+    assert cli(*args, "--out", tmp_path / "b", "--workers", 2, cwd=tmp_path).returncode == 0  # the same, in a pool
     for name in ("runs.csv", "pairings.csv", "ranking.csv"):
-        assert (folder / name).read_bytes() == (tmp_path / "b" / "tournament-seed3" / name).read_bytes()
+        assert (folder / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
 def test_tournament_command_rejects_an_unknown_strategy(tmp_path):
@@ -112,9 +112,9 @@ def test_tournament_command_rejects_an_unknown_strategy(tmp_path):
 def test_tournament_command_keeps_earlier_results_and_refuses_empty_lists(tmp_path):
     first = cli("tournament", "--strategies", "random", "--replicates", 1, "--out", tmp_path, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    before = (tmp_path / "tournament-seed1" / "runs.csv").read_bytes()
+    before = (tmp_path / "runs.csv").read_bytes()
     again = cli("tournament", "--strategies", "hard_line", "--replicates", 1, "--out", tmp_path, cwd=tmp_path)
     assert again.returncode == 2 and "already holds a tournament" in again.stderr
-    assert (tmp_path / "tournament-seed1" / "runs.csv").read_bytes() == before
+    assert (tmp_path / "runs.csv").read_bytes() == before
     empty = cli("tournament", "--strategies", " , ", "--out", tmp_path / "e", cwd=tmp_path)
     assert empty.returncode == 2 and "name at least one strategy" in empty.stderr

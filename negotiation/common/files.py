@@ -12,6 +12,7 @@ written whole or not at all, and never over an earlier result unless asked.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import os
 import secrets
@@ -33,6 +34,16 @@ PARTIAL = "partial"  # the infix of a result folder being built: .<name>.partial
 # ----------------------------------------------------------------------------- reading
 
 
+def nearby(path: Path) -> str:
+    """'; did you mean ...?' for a missing file whose folder holds one of a close name (a typo), else ''."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()] if path.parent.is_dir() else []
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
+    return f"; did you mean {str(path.with_name(close[0]))!r}?" if close else ""
+
+
 def read_text(path: str | Path, limit: int, error: type[InputError] = InputError, origin: str | None = None) -> str:
     """A regular file's UTF-8 text, at most `limit` bytes; anything else is an `error` naming the file.
 
@@ -43,7 +54,7 @@ def read_text(path: str | Path, limit: int, error: type[InputError] = InputError
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise error(origin, "no such file") from None
+        raise error(origin, "no such file" + nearby(Path(path))) from None
     except IsADirectoryError:
         raise error(origin, "is a folder, not a file") from None
     except OSError as exc:

@@ -577,3 +577,30 @@ def read_runs(folder: str | Path):
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow's errors for a damaged file
         raise InputError(str(path), f"cannot be read ({type(exc).__name__}): run the sweep again with --resume") from None
+
+
+def outcome_line(out: Path) -> str:
+    """One line on how a batch's or sweep's runs ended, read back from runs.parquet: deals, breaches, escalation."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(Path(out) / "runs.parquet")
+    rows = [r for r in table.to_pylist() if r.get("status", "ok") == "ok"]
+    if not rows:
+        return "Outcome: no run finished."
+    n, parts = len(rows), []
+    if "agreement_reached" in rows[0]:
+        deals = [r for r in rows if r["agreement_reached"]]
+        firsts = [r["first_agreement_round"] for r in deals if r.get("first_agreement_round") is not None]
+        when = f" (the first in round {sum(firsts) / len(firsts):.1f} on average)" if firsts else ""
+        parts.append(f"{len(deals)} of {n} runs reached an agreement{when}")
+    else:
+        parts.append(f"{n} runs finished")
+    if "agreements_broken" in rows[0]:
+        parts.append(f"in {sum(1 for r in rows if r['agreements_broken'])} an agreement was broken")
+    escalations = [k for k in rows[0] if k.startswith("escalations_")]
+    if escalations:
+        mean = sum(sum(r[k] or 0 for k in escalations) for r in rows) / n
+        parts.append(f"{mean:.1f} escalations a run")
+    if "peak_market_stress" in rows[0]:
+        parts.append(f"peak market stress {sum(r['peak_market_stress'] for r in rows) / n:.2f} on average")
+    return "Outcome: " + "; ".join(parts) + "."

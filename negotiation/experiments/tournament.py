@@ -88,8 +88,12 @@ def tournament(
     replicates: int = 10,
     seed: int = 1,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
+    workers: int = 1,
 ) -> TournamentResult:
-    """Play every pairing of `strategies` (default: all registered) in every scenario."""
+    """Play every pairing of `strategies` (default: all registered) in every scenario.
+
+    With `workers` > 1 the runs share a local process pool; results come back in the jobs' order and each
+    run has its own seed, so the tables are the same bytes with one worker or many."""
     scenarios = tuple(scenarios)
     names = tuple(sorted(STRATEGIES) if strategies is None else strategies)
     unknown = [n for n in names if n not in STRATEGIES]
@@ -102,8 +106,31 @@ def tournament(
         for a, b in itertools.product(names, names)
         for r in range(replicates)
     ]
-    runs = [play(*job) for job in progress(jobs)]
+    if workers == 1:
+        runs = [play(*job) for job in progress(jobs)]
+    else:
+        runs = in_pool(jobs, workers, progress)
     return TournamentResult(runs, aggregate(runs), rank(runs, names), names, scenarios, seed, replicates)
+
+
+def _play(job: tuple) -> dict:
+    return play(*job)
+
+
+def in_pool(jobs: list[tuple], workers: int, progress: Callable[[Iterable], Iterable]) -> list[dict]:
+    """The runs in a local process pool (as sweeps use), in the jobs' order."""
+    import multiprocessing as mp
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from negotiation.experiments.runner import exit_with_parent
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["negotiation.experiments.tournament"])
+    chunk = max(1, len(jobs) // (8 * workers))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=exit_with_parent,
+                             initargs=(os.getpid(),)) as ex:
+        return list(progress(ex.map(_play, jobs, chunksize=chunk)))
 
 
 def _mean(values: list) -> float | None:

@@ -197,6 +197,7 @@ class OfferMade(Record):
     reservation_responder: float
     stages: int = 1
     extends: str | None = None
+    no_deal: tuple[Change, ...] = ()  # what would move with no deal instead: the sides' alternative (for the story)
 
     @property
     def data(self) -> dict:

@@ -33,7 +33,7 @@ class RunResult:
     pairs: tuple[tuple[str, str], ...] = ()  # the pairs that held talks, as in the summary's metric names
 
     def story(self) -> str:
-        return story_markdown(self.scenario, self.log)
+        return story_markdown(self.scenario, self.log, rounds=self.rounds)
 
 
 def run(

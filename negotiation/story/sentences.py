@@ -44,7 +44,7 @@ from negotiation.game.records import (
     ThreatMade,
     ThreatWalkedBack,
 )
-from negotiation.scenario import EventActor, EventKind, Role, Scenario
+from negotiation.scenario import EventActor, EventKind, Role, Scenario, hostile_sign
 from negotiation.strategies.moves import ThreatCondition
 from negotiation.story.words import agreement_name, change_text, day, label, level_text
 
@@ -148,7 +148,25 @@ def _(r: OfferMade, s: Scenario, viewer: str | None = None) -> str:
              for who, value, reservation in ((r.actor, r.value_proposer, r.reservation_proposer),
                                              (r.responder, r.value_responder, r.reservation_responder))
              if sees(viewer, who)]
-    return text + (f" Worth {' and '.join(worth)}." if worth else "")
+    return text + (f" Worth {' and '.join(worth)}." if worth else "") + alternative(r, s, viewer)
+
+
+def alternative(r: OfferMade, s: Scenario, viewer: str | None) -> str:
+    """Why a side would take a package worse for it than today's levels: what no deal would bring instead."""
+    if not r.no_deal or r.extends is not None:
+        return ""
+    out = []
+    for who, value, reservation in ((r.actor, r.value_proposer, r.reservation_proposer),
+                                    (r.responder, r.value_responder, r.reservation_responder)):
+        worse = [c for c in r.changes if s.instrument(c.instrument).target == who
+                 and hostile_sign(s.instrument(c.instrument).kind) * (c.after - c.before) > 0]
+        if not worse or value <= reservation:
+            continue
+        numbers = f", worth {reservation:.3f} to {who} against {value:.3f} for the package" if sees(viewer, who) else ""
+        out.append(f" {who} would take a level worse than today's ({change_text(s, worse[0])}) because its best "
+                   f"alternative is worse still: with no deal, {'; '.join(change_text(s, c) for c in r.no_deal)}"
+                   f"{numbers}.")
+    return "".join(out)
 
 
 @sentence.register

@@ -66,6 +66,11 @@ class Strategy(ABC):
         """Give in to a threat against us (meet its condition now)? By default when that beats defying it."""
         return threats.meet_condition(view, threat)
 
+    def keeps_commitments(self, view: View) -> bool:
+        """Does this government keep its commitments unless it decides otherwise in `act`? Bots may break them
+        quietly, as their officials' traits draw (compliance); a person's seat is never broken for them."""
+        return False
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.model_dump().items())
         return f"{self.name}({args})"

@@ -23,6 +23,7 @@ from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError
 from negotiation.common.figures import new_figure, png_bytes
 from negotiation.story import label, level_text, sentence
+from negotiation.story.telling import Held, quiet_text
 from negotiation.common.files import write_atomic
 from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
 from negotiation.game.model import TradeTalksModel
@@ -94,7 +95,7 @@ class RunFolder:
 
 def read_run(run_dir: str | Path, scenario_file: str | Path | None = None) -> RunFolder:
     """Read a run folder; InputError (naming the folder) if it is incomplete or its scenario changed."""
-    path = Path(run_dir)
+    path = only_run_inside(Path(run_dir))
     if not path.is_dir():
         raise InputError(str(path), "no such run folder")
     manifest = read_manifest(path, need_file=scenario_file is None)
@@ -102,6 +103,20 @@ def read_run(run_dir: str | Path, scenario_file: str | Path | None = None) -> Ru
     scenario = checked_scenario(path, source, manifest["scenario_hash"])
     rows = read_rounds(path, scenario)
     return RunFolder(path, manifest, scenario, source, rows, read_log(path))
+
+
+def only_run_inside(path: Path) -> Path:
+    """A folder that is not a run but holds exactly one (`outputs/` after one game): that run; else the folder.
+    Several runs inside are named, so that the message says which to choose."""
+    if not path.is_dir() or (path / "manifest.json").is_file():
+        return path
+    runs = sorted(p for p in path.iterdir() if p.is_dir() and (p / "manifest.json").is_file())
+    if len(runs) == 1:
+        return runs[0]
+    if runs:
+        names = ", ".join(p.name for p in runs[:6]) + (", ..." if len(runs) > 6 else "")
+        raise InputError(str(path), f"not a run folder, but it holds {len(runs)} runs: name one ({names})")
+    return path
 
 
 def read_manifest(run_dir: Path, need_file: bool = True) -> dict:
@@ -754,10 +769,23 @@ def story_part(d: Debrief) -> list[dict]:
     """Section 4: the log, round by round as in story.md, each line with its kind (which styles it)."""
     s = d.folder.scenario
     rounds: list[dict[str, Any]] = []
+    held = Held(s)
+
+    def quiet(first: int, last: int) -> None:  # a stretch of rounds in which nothing happened, as story.md tells it
+        if first <= last:
+            span = when(s, first) if first == last else f"rounds {first}-{last} ({day(s, first)} to {day(s, last)})"
+            rounds.append({"round": first, "heading": span[0].upper() + span[1:], "quiet": True,
+                           "lines": [{"kind": "note", "text": quiet_text(list(held.parties))}]})
+
+    current = 0
     for e in d.folder.log:
-        if not rounds or rounds[-1]["round"] != e.round:
+        if e.round != current:
+            quiet(current + 1, e.round - 1)
+            current = e.round
             rounds.append({"round": e.round, "heading": when(s, e.round).replace("round", "Round", 1), "lines": []})
         rounds[-1]["lines"].append({"kind": e.kind, "text": e.text})
+        held.follow(e.kind, e.data)
+    quiet(current + 1, d.folder.rounds)
     return rounds
 
 

@@ -10,6 +10,7 @@ so that a session can be resumed after Ctrl-C and replayed exactly, or from a ro
 
 from __future__ import annotations
 
+import difflib
 import textwrap
 from collections import deque
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from negotiation.scenario import Role, Scenario, load_scenario, nearest
 from negotiation.strategies import Strategy, make_strategy
 from negotiation.common.limits import seed_problem
 from negotiation.scenario.checks import check_rounds
+from negotiation.teaching.instructor import whole_state
 from negotiation.teaching.transcript import (INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, append_answer,
                                              load_lesson, load_transcript)
 
@@ -127,6 +129,8 @@ class Facts:
         spec = self.s.instrument(name)
         unit = "%" if self.s.unit_of(spec.kind) == "percent" else ""
         steps = f" in steps of {spec.step:g}" if spec.step != 1 else ""
+        if steps and not on_steps(spec.max, spec.min, spec.step):
+            steps += f", or {spec.max:g}{unit} itself"
         return f"{spec.min:g}-{spec.max:g}{unit}{steps}"
 
     def pair(self, a: str, b: str) -> list[str]:
@@ -153,13 +157,22 @@ NEWS = {
 
 
 def news_text(facts: Facts, view) -> list[str]:
-    """The view's news (what others did to this government), in words."""
+    """The view's news (what others did to this government), in words: acts of others only, not expiries."""
     out = []
     for o in view.news():
+        if o.kind is ObservationKind.SNAP_BACK or o.actor == view.name:
+            continue
         inst = facts.label(o.instrument) if o.instrument else ""
         level = facts.level(o.instrument, view.level(o.instrument)) if o.instrument else ""
         out.append(NEWS[o.kind].format(actor=o.actor, inst=inst, level=level))
     return out
+
+
+def expiry_text(facts: Facts, view) -> list[str]:
+    """Levels on this government that snapped back as an agreement expired: a lapse, not an act of the other side."""
+    backs = [o for o in view.news() if o.kind is ObservationKind.SNAP_BACK]
+    return [f"{facts.label(o.instrument)} snapped back to {facts.level(o.instrument, view.level(o.instrument))}"
+            for o in backs]
 
 
 def state_table(facts: Facts, view) -> str:
@@ -216,9 +229,14 @@ def standing(view, book: OpenBook | None = None) -> list[str]:
         today = view.value_of_levels(h, view.status_quo(h))
         out.append(f"  Worth to you at today's levels {today:.3f}; if talks with {h} fail (no deal) "
                    f"{view.reservation(h):.3f}.{theirs}")
-        due = view.deadline(h)
-        clock = f"Deadline for a deal with {h}: round {due}." if due is not None else \
-            f"No deadline with {h}: each round without a deal costs you (you expect talks to last {view.horizon(h):.0f} rounds)."
+        due, deal = view.deadline(h), view.agreement(h)
+        if deal is not None and not deal.interim:
+            clock = f"A deal with {h} is in force until round {deal.expiry_round}: no deadline while it holds."
+        elif due is not None:
+            clock = f"Deadline for a deal with {h}: round {due}."
+        else:
+            clock = (f"No deadline with {h}: each round without a deal costs you (you expect talks to last "
+                     f"{view.horizon(h):.0f} rounds).")
         out.append(f"  Your trust in {h}: {view.trust(h):.2f}.  {clock}")
     return out
 
@@ -248,6 +266,9 @@ class HumanSeat(Strategy):
     def __repr__(self) -> str:
         return "human"
 
+    def keeps_commitments(self, view) -> bool:
+        return True  # the players decide any breach themselves, in `act`: the model never breaks one for them
+
     # -- what the seat sees -----------------------------------------------------------------
 
     def brief(self, view, drop_last: bool = False) -> None:
@@ -264,6 +285,9 @@ class HumanSeat(Strategy):
             self._shown = view.round
             news = news_text(self.facts, view)
             self.io.say("What others did to you: " + ("; ".join(news) + "." if news else "nothing new."))
+            lapsed = expiry_text(self.facts, view)
+            if lapsed:
+                self.io.say("Agreements expired (nobody's act): " + "; ".join(lapsed) + ".")
             self.show_state(view)
 
     def show_state(self, view) -> None:
@@ -415,13 +439,20 @@ def level_parser(f: Facts, name: str, default: float) -> Callable[[str], object]
                              f"({f.span(name)}), or Enter to keep {default:g}") from None
         if not np.isfinite(value) or not spec.min <= value <= spec.max:
             raise ValueError(f"{word} is out of range: {f.label(name)} goes from {spec.min:g} to {spec.max:g}")
-        steps = (value - spec.min) / spec.step
-        if abs(steps - round(steps)) > 1e-9:
-            lo = spec.min + np.floor(steps) * spec.step
-            raise ValueError(f"{f.label(name)} moves in steps of {spec.step:g}: try {lo:g} or {lo + spec.step:g}")
+        if not (on_steps(value, spec.min, spec.step) or value == spec.max):
+            lo = spec.min + np.floor((value - spec.min) / spec.step) * spec.step
+            raise ValueError(f"{f.label(name)} moves in steps of {spec.step:g}: try {lo:g} or "
+                             f"{min(lo + spec.step, spec.max):g}")
         return value
 
     return parse
+
+
+def on_steps(value: float, start: float, step: float) -> bool:
+    """Is `value` a whole number of steps from `start`? (A level is on the grid from the minimum, or the maximum
+    itself: 145% is a tariff's top even in steps of 10, as the game's grid has it.)"""
+    steps = (value - start) / step
+    return abs(steps - round(steps)) <= 1e-9
 
 
 def duration_parser(default: int) -> Callable[[str], int]:
@@ -566,8 +597,25 @@ class Handover(Strategy):
     def meet_condition(self, view, threat, rng):
         return self.player(view).meet_condition(view, threat, rng)
 
+    def keeps_commitments(self, view) -> bool:
+        return self.player(view).keeps_commitments(view)
+
 
 # ============================================================================ seats
+
+
+def seat_government(scenario: Scenario, sid: str) -> str:
+    """The government a seat id belongs to ('US' for 'US' and 'US-Trump')."""
+    return next(g.name for g in scenario.governments if sid == g.name or sid.startswith(g.name + "-"))
+
+
+def team_names(scenario: Scenario, ids: list[str]) -> dict[str, str]:
+    """A government seat whose leader is also a seat is a team's ministers: they negotiate, the leader ratifies."""
+    names = {}
+    for sid in ids:
+        if any(other != sid and seat_government(scenario, other) == sid for other in ids):
+            names[sid] = f"{sid}'s ministers"
+    return names
 
 
 def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> list[Seat]:
@@ -593,6 +641,10 @@ def find_seats(scenario: Scenario, ids: list[str], origin: str = "--seat") -> li
 # ============================================================================ the terminal
 
 
+RESUMED = "(Resumed: the recorded answers are replayed; the game goes on from here.)"
+CLEAR = "\033[2J\033[3J\033[H"  # clear the screen and its scroll-back, cursor home
+
+
 class Console:
     """The one terminal every seat shares: replays recorded answers, then asks; records each accepted answer.
 
@@ -612,6 +664,12 @@ class Console:
         self.speaker: str | None = None
         self.round = 0
         self.last: tuple[Answer, bool] | None = None  # the answer just given, and whether it was typed live
+        self.note = RESUMED  # what the screen says once the recorded answers run out
+        self.handover = False  # two teams share the terminal: clear the screen and wait between them
+        self.clear = False  # the terminal understands ANSI clear-screen
+        self.holder: str | None = None  # the seat that last had the keyboard
+        self.names: dict[str, str] = {}  # how a seat is announced (a team's ministers, say)
+        self.routed = False  # each seat has its own screen (the page): ask(prompt, seat), say(text, seat or None)
 
     @property
     def pending(self) -> int:
@@ -628,18 +686,37 @@ class Console:
         self.emit(text)
 
     def turn(self, seat: str | None) -> None:
-        """Announce whose turn it is whenever another seat takes the keyboard."""
+        """Announce whose turn it is whenever another seat takes the keyboard (passed on first, if asked to)."""
         if seat is None or seat == self.speaker:
             return
         self.speaker = seat
-        if seat != INSTRUCTOR:
-            self.emit(f"\n--- {seat}'s turn " + "-" * 40)
+        if seat == INSTRUCTOR:
+            return
+        if self.handover and self.holder not in (None, seat) and self.started:
+            self.pass_keyboard(seat)
+        self.holder = seat
+        name = self.names.get(seat, seat)
+        own = "'" if name.endswith("s") else "'s"
+        self.emit(f"\n--- {name}{own} turn " + "-" * 40)
 
-    def emit(self, text: str) -> None:
-        if self.started:
-            self.out(text)
-        else:
+    def pass_keyboard(self, seat: str) -> None:
+        """Between two teams on one terminal: clear the screen of the last team's values, wait for the next team.
+
+        The Enter typed here is no answer of the game: it is not recorded, and a replay does not ask for it."""
+        self.out(CLEAR if self.clear else "\n" * 3)
+        self.out(f"=== Pass the keyboard to {self.names.get(seat, seat)}. ===")
+        self.input(f"{self.names.get(seat, seat)}, press Enter when only your team can see the screen: ")
+        if self.clear:
+            self.out(CLEAR)
+
+    def emit(self, text: str, to_all: bool = False) -> None:
+        """Show text to the seat speaking (or, `to_all`, everyone); while replaying, hold it back."""
+        if not self.started:
             self.held.append(text)
+        elif self.routed:  # each seat its own screen: out(text, seat), seat None for everyone
+            self.out(text, None if to_all else self.speaker)
+        else:
+            self.out(text)
 
     def ask(self, seat: str, kind: str, prompt: str) -> str:
         self.turn(seat)
@@ -653,7 +730,7 @@ class Console:
             raise InputError(self.origin, f"the transcript ends in round {self.round}, before the game does (the session "
                              f"was paused): continue it with `python run.py play --resume {self.origin}`")
         self.go_live()
-        text = self.input(prompt)
+        text = self.input(prompt, seat) if self.routed else self.input(prompt)
         self.last = (Answer(round=self.round, seat=seat, kind=kind, answer=text), True)
         return text
 
@@ -677,9 +754,9 @@ class Console:
     def go_live(self) -> None:
         if not self.started:
             self.started = True
-            self.out("(Resumed: the recorded answers are replayed; the game goes on from here.)")
+            self.emit(self.note, to_all=True)
             for text in self.held:
-                self.out(text)
+                self.emit(text, to_all=True)
             self.held = []
 
 
@@ -713,9 +790,15 @@ class Session:
     """One game at the terminal: the model, its human seats, injects, and the transcript kept as it goes."""
 
     def __init__(self, scenario: Scenario, record: Transcript, path: Path, *, ask=input, say=print,
-                 replaying: list[Answer] = (), live: bool = True, origin: str | None = None, plot: bool = True):
+                 replaying: list[Answer] = (), live: bool = True, origin: str | None = None, plot: bool = True,
+                 note: str = RESUMED, clear: bool = False, routed: bool = False):
         self.scenario, self.record, self.path, self.plot = scenario, record, Path(path), plot
         self.console = Console(ask, say, list(replaying), live, origin or str(path), self.on_answer)
+        self.console.note = note
+        self.console.clear = clear
+        self.console.routed = routed
+        self.console.handover = not routed and len({seat_government(scenario, sid) for sid in record.seats}) > 1
+        self.console.names = team_names(scenario, record.seats)
         self.seen: dict[str, int] = {}
         self.facts = Facts(scenario)
         self.humans: list[HumanSeat] = []
@@ -786,9 +869,11 @@ class Session:
         bots = [f"{g.name} ({g.strategy.name})" for g in s.governments if g.name not in r.seats]
         others = f"; bots play {', '.join(bots)}" if bots else ""
         rounds = f"{r.rounds} round" + ("s" if r.rounds != 1 else "")
-        self.console.emit(f"{s.title}: {rounds} of {s.calendar.round_days} days, seed {r.seed}.\n"
+        self.console.emit(to_all=True, text=f"{s.title}: {rounds} of {s.calendar.round_days} days, seed {r.seed}.\n"
                           f"People play {', '.join(r.seats)}{others}.\n"
-                          "At any prompt: '?' shows your table again, 'quit' saves the session and stops.")
+                          "At any prompt: '?' shows your table again, 'quit' saves the session and stops.\n"
+                          "A seat's government keeps every commitment unless its players break one themselves "
+                          "(by moving an instrument past what was agreed): the game never breaks one for them.")
 
     def play_round(self) -> None:
         r = self.model.round + 1
@@ -804,20 +889,27 @@ class Session:
         self.model.step()
 
     def ask_instructor(self, r: int) -> str:
+        """Before each round: the instructor may fire an inject, look at the whole state ('?') or pause ('quit')."""
         names = [e.name for e in self.scenario.injects]
+        self.instructor.again = lambda: self.console.emit(whole_state(self.model, self.record.injects))
 
         def parse(word: str) -> str:
             if word and word not in names:
-                raise ValueError(f"no inject {word!r} in this scenario ({nearest(word, names)}); or Enter for none")
+                close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+                guess = f"did you mean {close[0]!r}? " if close else ""
+                known = f"type one of {', '.join(names)}" if names else "this scenario has none"
+                raise ValueError(f"no inject {word!r} in this scenario: {guess}{known}, '?' for the whole state, "
+                                 "or Enter for none")
             return word
 
-        return self.instructor.question("inject", f"Instructor, before round {r}: fire an inject? "
-                                        f"({', '.join(names)}; Enter for none): ", parse)
+        offer = f"fire an inject ({', '.join(names)})" if names else "(no injects in this scenario)"
+        return self.instructor.question("inject", f"Instructor, before round {r}: {offer}; '?' shows the whole "
+                                        "state, 'quit' pauses; Enter for none: ", parse)
 
     def fire(self, r: int, name: str, by: str) -> None:
         event = self.model.inject(name)
         self.record.injects.append(Injected(round=r, name=name, by=by))
-        self.console.emit(wrap(f"Inject ({by}): {event.description or name}.", "  >> "))
+        self.console.emit(wrap(f"Inject ({by}): {event.description or name}.", "  >> "), to_all=True)
 
     def check_used(self) -> None:
         left = [(i, a) for q in self.console.queues.values() for i, a in q if a.seat != INSTRUCTOR]
@@ -867,6 +959,13 @@ class Session:
 # ============================================================================ starting, resuming, replaying
 
 
+def clears(say) -> bool:
+    """Can the screen be cleared between teams? Only when printing to a real terminal."""
+    import sys
+
+    return say is print and sys.stdout.isatty()
+
+
 def fresh_folder(base: Path) -> Path:
     """`base`, or `base-2`, `base-3`...: a session never overwrites another's files."""
     folder, n = base, 1
@@ -876,10 +975,37 @@ def fresh_folder(base: Path) -> Path:
     return folder
 
 
-def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds: int | None = None,
-          lesson_file: str | Path | None = None, instructor: bool = False, out: str | Path = "outputs",
-          ask=input, say=print, plot: bool = True, open_information: bool = False) -> SessionEnd:
+def start(scenario_file: str | Path, seats: list[str], **options) -> SessionEnd:
     """Set up a new session and play it."""
+    return new_session(scenario_file, seats, **options).play()
+
+
+def start_with_remote(scenario_file: str | Path, seats: list[str], remote: list[str], *, port: int = 0,
+                      ask=input, say=print, **options) -> SessionEnd:
+    """A session with some seats (or the instructor) played from other terminals on this machine (remote.py)."""
+    from negotiation.teaching.remote import Lobby, router
+
+    bad = [r for r in remote if r not in seats and r != "instructor"]
+    if bad:
+        raise InputError("--remote", f"{bad[0]!r} is not one of the seats (--seat) or 'instructor'")
+    if "instructor" in remote and not options.get("instructor"):
+        raise InputError("--remote", "'instructor' plays from another terminal only with --instructor")
+    lobby = Lobby([INSTRUCTOR if r == "instructor" else r for r in remote], port)
+    say("Waiting for the other terminals. In each, run:\n" + "\n".join("  " + c for c in lobby.commands()))
+    joined = lobby.wait()
+    routed_ask, routed_say = router(joined, ask, say)
+    try:
+        return new_session(scenario_file, seats, ask=routed_ask, say=routed_say, routed=True, **options).play()
+    finally:
+        for r in joined.values():
+            r.close()
+
+
+def new_session(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds: int | None = None,
+                lesson_file: str | Path | None = None, instructor: bool = False, out: str | Path = "outputs",
+                ask=input, say=print, plot: bool = True, open_information: bool = False,
+                routed: bool = False) -> Session:
+    """Set up a new session, ready to play (`routed`: each seat asks and is told on its own screen)."""
     scenario = load_scenario(scenario_file)
     problem = seed_problem(seed)
     if problem is not None:
@@ -890,15 +1016,14 @@ def start(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds:
         raise InputError("--seat", "name at least one seat to play, e.g. --seat US or --seat US-Trump")
     total = rounds or scenario.calendar.rounds
     lesson = load_lesson(lesson_file, scenario, total) if lesson_file else None
-    if instructor and not scenario.injects:
-        raise InputError("--instructor", f"{scenario_file} offers no injects for an instructor to fire")
     record = Transcript(scenario_file=str(Path(scenario_file).resolve()), scenario_hash=scenario.digest(), seed=seed,
                         rounds=total, seats=ids, instructor=instructor, lesson=lesson, open_information=open_information,
                         lesson_file=str(Path(lesson_file).resolve()) if lesson_file else None)
     name = f"{scenario.name}-seed{seed}" + (f"-rounds{rounds}" if rounds else "") + "-play-" + "+".join(ids)
     folder = fresh_folder(Path(out) / name)
     record.save(folder / TRANSCRIPT)
-    return Session(scenario, record, folder / TRANSCRIPT, ask=ask, say=say, plot=plot).play()
+    return Session(scenario, record, folder / TRANSCRIPT, ask=ask, say=say, plot=plot, clear=clears(say),
+                   routed=routed)
 
 
 def resume(transcript: str | Path, *, ask=input, say=print, plot: bool = True) -> SessionEnd:
@@ -909,7 +1034,7 @@ def resume(transcript: str | Path, *, ask=input, say=print, plot: bool = True) -
         raise InputError(str(transcript), "this session is finished; replay it with "
                          f"`python run.py replay {transcript}`")
     return Session(scenario, record.fresh(), Path(transcript), ask=ask, say=say, replaying=record.answers,
-                   origin=str(transcript), plot=plot).play()
+                   origin=str(transcript), plot=plot, clear=clears(say)).play()
 
 
 def replay(transcript: str | Path, *, out: str | Path | None = None, from_round: int | None = None, bots: bool = False,
@@ -933,8 +1058,10 @@ def replay(transcript: str | Path, *, out: str | Path | None = None, from_round:
     live = from_round is not None and not bots
     if live:
         header.save(folder / TRANSCRIPT)
+    note = (f"(Replayed the answers given before round {from_round}; from here the players choose again, "
+            f"in a new session saved in {folder / TRANSCRIPT}.)") if live else RESUMED
     return Session(scenario, header, folder / TRANSCRIPT, ask=ask, say=say, replaying=answers, live=live,
-                   origin=str(path), plot=plot).play()
+                   origin=str(path), plot=plot, note=note, clear=clears(say)).play()
 
 
 def unchecked_note(record: Transcript, path, say) -> None:

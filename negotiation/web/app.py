@@ -20,9 +20,11 @@ from mesa.visualization import SolaraViz, solara_viz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
 from negotiation.common.limits import seed_problem  # noqa: E402
+from negotiation.common.errors import InputError  # noqa: E402
+from negotiation.teaching.instructor import whole_state  # noqa: E402
 from negotiation.web.dashboard import (  # noqa: E402
-    RANGES, DashboardModel, SeatBridge, agreement_rows, figure_png, scenario_choices, scenario_path, served_scenario,
-    state_rows, story_lines, strategy_choices, utilities_now,
+    RANGES, TABLES, DashboardModel, SeatBridge, agreement_rows, figure_png, scenario_choices, scenario_path,
+    served_scenario, state_rows, story_lines, strategy_choices, utilities_now,
 )
 
 DEFAULT = served_scenario()
@@ -185,13 +187,168 @@ def SeatView(model):
             solara.Error(bridge.error)
 
 
+def screen_key(bridge: SeatBridge) -> tuple:
+    return len(bridge.lines), bridge.prompt, bridge.end is not None, bridge.error
+
+
+def watch(key, set_version, every: float = 0.2) -> None:
+    """Draw a view again whenever `key()` changes: a game in another browser's thread cannot do it for this one.
+
+    Runs in this session's own thread (solara.use_thread), which ends with the component."""
+    import time
+
+    last = None
+    while True:
+        now = key()
+        if now != last:
+            last = now
+            set_version(lambda v: v + 1)
+        time.sleep(every)
+
+
+@solara.component
+def SeatScreen(bridge: SeatBridge, css: str = "seat", version: int = 0):
+    """A seat's screen in the browser: the newest screenful of its game, its question, an answer box.
+
+    `version` changes whenever the game says or asks something, so that the screen is drawn again."""
+    answer, set_answer = solara.use_state("")
+
+    def send():
+        bridge.answer(answer)
+        set_answer("")
+
+    with solara.Column(style={"max-height": "520px", "overflow": "auto"}):
+        _html("pre", "\n".join("\n".join(bridge.lines).splitlines()[-34:]),
+              **{"class": f"{css}-screen", "style": "font-size: 12px; line-height: 1.3; white-space: pre-wrap"})
+    if bridge.prompt is not None:
+        solara.Text(bridge.prompt.strip(), classes=[f"{css}-prompt"], style={"font-weight": "bold"})
+        solara.InputText("Your answer", value=answer, on_value=set_answer, continuous_update=True)
+        solara.Button("Send", on_click=send, color="primary", classes=[f"{css}-send"])
+    elif bridge.end is not None:
+        _html("p", f"Game over. {bridge.end.message} Debrief: python run.py debrief {bridge.end.folder}",
+              **{"class": f"{css}-end"})
+    elif bridge.error:
+        solara.Error(bridge.error)
+
+
+@solara.component
+def TeamsView(model):
+    """Two teams (or more), one game on the server: open it and read out its code; each team joins from its own browser."""
+    version, set_version = solara.use_state(0)
+    bridge = solara.use_memo(lambda: SeatBridge(), dependencies=[])  # this browser's seat, once joined
+    governments = [g.name for g in model.config.governments]
+    seats, set_seats = solara.use_state(governments[:2])
+    instructor, set_instructor = solara.use_state(True)
+    code, set_code = solara.use_state("")
+    opened, set_opened = solara.use_state("")
+    seat, set_seat = solara.use_state("")
+    joined, set_joined = solara.use_state(False)
+    problem, set_problem = solara.use_state("")
+    solara.use_effect(lambda: bridge.close, [])  # a closed tab ends its game: the session is saved
+    solara.use_thread(lambda: watch(lambda: screen_key(bridge), set_version) if joined else None, dependencies=[joined])
+
+    def open_game():
+        try:
+            table = TABLES.open(str(scenario_path(model.scenario_choice)), list(seats), model.seed, SEAT_OUT,
+                                instructor=instructor)
+        except InputError as exc:
+            set_problem(exc.render())
+            return
+        set_problem("")
+        set_opened(table.code)
+        set_code(table.code)
+
+    def join():
+        try:
+            table = TABLES.get(code)
+        except InputError as exc:
+            set_problem(exc.render())
+            return
+        choice = seat or (table.free[0] if table.free else "")
+        if not table.join(choice, bridge):
+            set_problem(f"the seat {choice or '(none)'} is taken or not in this game; free: {', '.join(table.free) or 'none'}")
+            return
+        set_problem("")
+        set_joined(True)
+
+    with solara.Card("Two teams: one game, a browser each"):
+        if joined:
+            _html("p", f"Game {code.upper()}: you play {seat or 'your seat'}; bots play the governments no team took.",
+                  **{"class": "team-joined"})
+            SeatScreen(bridge, "team", version)
+            return
+        _html("p", "Open a game with a seat for each team (the scenario and seed are the sidebar's), read out its code; "
+              "each team opens this page in its own browser, enters the code here and takes its seat. The game "
+              "starts when every seat is taken; each team sees only its own side's values.")
+        solara.SelectMultiple("Seats for teams", values=seats, all_values=governments, on_value=set_seats)
+        solara.Checkbox(label="With an instructor (the Instructor card: injects, whole state, pause)",
+                        value=instructor, on_value=set_instructor)
+        solara.Button("Open a game", on_click=open_game, color="primary", classes=["team-open"])
+        if opened:
+            _html("p", f"Game code: {opened}", **{"class": "team-code", "style": "font-size: 20px; font-weight: bold"})
+        solara.InputText("Game code", value=code, on_value=set_code, continuous_update=True)
+        solara.Text("Your seat:")
+        solara.ToggleButtonsSingle(value=seat, values=governments, on_value=set_seat, classes=["team-seat"])
+        solara.Button("Join the game", on_click=join, color="primary", classes=["team-join"])
+        if problem:
+            solara.Error(problem, classes=["team-problem"])
+
+
+@solara.component
+def InstructorView(model):
+    """The instructor's view of a game on the server: the whole state, both sides' values, injects, pause."""
+    version, set_version = solara.use_state(0)
+    code, set_code = solara.use_state("")
+    watching, set_watching = solara.use_state("")
+    problem, set_problem = solara.use_state("")
+
+    def key():
+        table = TABLES.get(watching)
+        game = table.session.model.round if table.session is not None else None
+        return (game, table.paused, table.free, *(screen_key(table.instructor) if table.instructor else ()))
+
+    solara.use_thread(lambda: watch(key, set_version) if watching else None, dependencies=[watching])
+
+    def watch():
+        try:
+            table = TABLES.get(code)
+        except InputError as exc:
+            set_problem(exc.render())
+            return
+        set_problem("" if table.instructor is not None else "this game was opened without an instructor")
+        set_watching(table.code)
+
+    with solara.Card("Instructor"):
+        solara.InputText("Game code", value=code, on_value=set_code, continuous_update=True)
+        solara.Button("Watch this game", on_click=watch, color="primary", classes=["instructor-watch"])
+        if problem:
+            solara.Error(problem, classes=["instructor-problem"])
+        if not watching:
+            return
+        table = TABLES.get(watching)
+        if table.session is None:
+            _html("p", f"Waiting for seats: {', '.join(table.free)}.", **{"class": "instructor-waiting"})
+            return
+        paused = table.paused
+        def toggle():
+            table.pause(not paused)
+            set_version(lambda v: v + 1)
+
+        solara.Button("Resume the game" if paused else "Pause the game", on_click=toggle, classes=["instructor-pause"])
+        _html("pre", whole_state(table.session.model, table.session.record.injects),
+              **{"class": "instructor-state", "style": "font-size: 12px; white-space: pre-wrap"})
+        if table.instructor is not None:
+            SeatScreen(table.instructor, "instructor", version)
+
+
 @solara.component
 def Page():
     # Built inside the component: one model per browser session (a module-level model would be shared).
     model = solara.use_memo(lambda: DashboardModel(scenario_name=DEFAULT), dependencies=[])
     SolaraViz(
         model,
-        components=[(RunPlot, 0), (StoryView, 0), (StateView, 1), (UtilityView, 1), (SeatView, 2)],
+        components=[(RunPlot, 0), (StoryView, 0), (StateView, 1), (UtilityView, 1), (SeatView, 2), (TeamsView, 3),
+                    (InstructorView, 4)],
         model_params=MODEL_PARAMS,
         name="Trade talks: the 2025 US-China negotiation game",
         play_interval=600,

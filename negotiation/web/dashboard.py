@@ -273,3 +273,137 @@ class SeatBridge:
             self.error = f"the game stopped: {type(exc).__name__}: {exc}"
         self.prompt = None
         self.notify()
+
+
+# ============================================================================ one game, several browsers
+
+
+class GameTable:
+    """One game on the server that several browser sessions join with its code: a seat each, bots in the rest.
+
+    The terminal game (play.py) runs once, in a thread, with each seat's questions and screen routed to
+    that seat's own `SeatBridge`, so each team sees only its own side's values; lines for everyone (the
+    round's banner, injects) go to every seat. The instructor's bridge, if one joins, is asked before each
+    round (injects), sees the whole state, and may pause the game: every seat's question then waits.
+    """
+
+    def __init__(self, code: str, scenario_file: str, seats: list[str], seed: int, out: str | Path,
+                 instructor: bool = False):
+        import threading
+
+        self.code, self.scenario_file, self.seats, self.seed, self.out = code, scenario_file, list(seats), seed, out
+        self.bridges: dict[str, SeatBridge] = {}
+        self.instructor = SeatBridge() if instructor else None
+        self.session = None  # play.Session, once every seat is taken
+        self.end = None
+        self.error: str | None = None
+        self._resume = threading.Event()
+        self._resume.set()
+        self._lock = threading.Lock()
+
+    @property
+    def free(self) -> list[str]:
+        return [s for s in self.seats if s not in self.bridges]
+
+    def join(self, seat: str, bridge: SeatBridge) -> bool:
+        """Take a free seat; the game starts (in its own thread) once every seat is taken. False if taken."""
+        import threading
+
+        with self._lock:
+            if seat not in self.free:
+                return False
+            self.bridges[seat] = bridge
+            ready = not self.free
+        if ready:
+            threading.Thread(target=self.play, name=f"game-{self.code}", daemon=True).start()
+        return True
+
+    @property
+    def paused(self) -> bool:
+        return not self._resume.is_set()
+
+    def pause(self, on: bool) -> None:
+        (self._resume.clear if on else self._resume.set)()
+        for b in self._screens():
+            b.notify()
+
+    def _screens(self) -> list[SeatBridge]:
+        return [*self.bridges.values(), *([self.instructor] if self.instructor else [])]
+
+    def ask(self, prompt: str, seat: str) -> str:
+        from negotiation.teaching.transcript import INSTRUCTOR
+
+        while not self._resume.wait(timeout=0.2):
+            if any(b._closed.is_set() for b in self._screens()):
+                raise EOFError
+        bridge = self.instructor if seat == INSTRUCTOR else self.bridges[seat]
+        return bridge.ask(prompt)
+
+    def say(self, text: str, seat: str | None = None) -> None:
+        from negotiation.teaching.transcript import INSTRUCTOR
+
+        if seat is None:
+            for b in self._screens():
+                b.say(text)
+        elif seat == INSTRUCTOR:
+            if self.instructor is not None:
+                self.instructor.say(text)
+        else:
+            self.bridges[seat].say(text)
+
+    def close(self) -> None:
+        for b in self._screens():
+            b.close()
+
+    def play(self) -> None:
+        """The whole game (in its thread): how it ended is kept, and shown on every seat's screen."""
+        from negotiation.common.errors import OutputError
+        from negotiation.teaching import play
+
+        try:
+            self.session = play.new_session(self.scenario_file, self.seats, seed=self.seed, out=self.out,
+                                            instructor=self.instructor is not None, ask=self.ask, say=self.say,
+                                            routed=True)
+            self.end = self.session.play()
+        except (InputError, OutputError) as exc:
+            self.error = exc.render()
+        except Exception as exc:  # a bug must not take the page down with it: report it, keep serving
+            self.error = f"the game stopped: {type(exc).__name__}: {exc}"
+        for b in self._screens():
+            b.end, b.error, b.prompt = self.end, self.error, None
+            b.notify()
+
+
+class Tables:
+    """The games open on this server, by code (a few letters to read out to the class)."""
+
+    def __init__(self):
+        import threading
+
+        self._tables: dict[str, GameTable] = {}
+        self._lock = threading.Lock()
+
+    def open(self, scenario_file: str, seats: list[str], seed: int, out: str | Path, instructor: bool = False) -> GameTable:
+        import secrets
+
+        if len(seats) < 1 or len(set(seats)) != len(seats):
+            raise InputError("seats", "choose at least one seat, each once")
+        problem = seed_problem(seed)
+        if problem:
+            raise InputError("seed", problem)
+        with self._lock:
+            while True:
+                code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(4))
+                if code not in self._tables:
+                    break
+            table = self._tables[code] = GameTable(code, scenario_file, seats, seed, out, instructor)
+        return table
+
+    def get(self, code: str) -> GameTable:
+        table = self._tables.get(str(code).strip().upper()[:8])
+        if table is None:
+            raise InputError("game code", f"no game {str(code)[:8]!r} is open on this server")
+        return table
+
+
+TABLES = Tables()  # one registry per server process: every browser session sees the same games

@@ -86,7 +86,14 @@ def implement(game: Game, a: Agreement, party: str, levels: dict[str, float]) ->
 
 
 def breach_chance(game: Game, a: Agreement, party: str) -> float:
-    """The chance a party quietly breaks a commitment this round: hawkish and distrustful sides more often."""
+    """The chance a party quietly breaks a commitment this round: hawkish and distrustful sides more often.
+
+    None for a government played by people (its strategy keeps commitments, or a person holds its leader's
+    seat): only they decide to break one, in the open. The draw is still made, so the generator's stream is
+    the same whoever sits where."""
+    gov = game.governments[party]
+    if gov.ratifier is not None or gov.strategy.keeps_commitments(gov.view):
+        return 0.0
     gi = game.index.gov_index
     trust = game.state.trust[gi[party], gi[a.other(party)]]
     return game.config.dynamics.violation_rate * game.governments[party].readiness * (1.0 - trust)

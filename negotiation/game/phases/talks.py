@@ -169,7 +169,17 @@ def offer_made(game: Game, offer: Offer, counter: bool = False) -> OfferMade:
         reservation_responder=v.reservation(r, p),
         stages=offer.stages,
         extends=offer.extends,
+        no_deal=no_deal_changes(game, p, r),
     )
+
+
+def no_deal_changes(game: Game, a: str, b: str) -> tuple[Change, ...]:
+    """The levels that would move if a and b made no deal (an agreement between them snapping back), from where
+    everyone sees them now: each side's alternative to the package, for the story to name."""
+    public, true, names = game.state.public_levels(game.index), game.state.levels, game.index.inst_names
+    after = game.values.no_deal_levels(a, b)
+    return tuple(Change(names[k], float(public[k]), float(after[k])) for k in game.values.pair_instruments(a, b)
+                 if after[k] != true[k])
 
 
 def rejected(game: Game, who: str, offer: Offer, what: str) -> Rejected:
