@@ -249,9 +249,7 @@ def add_execution_options(p: argparse.ArgumentParser) -> None:
 
 
 def execute_sweep(sweep, args) -> int:
-    from negotiation.experiments.runner import execute, tqdm_progress
-
-    from negotiation.experiments.runner import check_scheduler
+    from negotiation.experiments.runner import check_scheduler, execute, tqdm_progress
 
     backend = args.backend or ("dask" if args.scheduler else "pool" if args.workers > 1 else "serial")
     if args.scheduler and backend != "dask":
@@ -290,9 +288,9 @@ def execute_sweep(sweep, args) -> int:
 
 
 def cmd_batch(args) -> int:
+    from negotiation.experiments.sweeps import Sweep, SweepError, SweepSpec
     from negotiation.scenario import load_scenario, validate_mapping
     from negotiation.scenario.checks import check_rounds
-    from negotiation.experiments.sweeps import Sweep, SweepError, SweepSpec
 
     scenario = load_scenario(args.scenario)
     check_rounds(scenario, args.rounds)
@@ -328,12 +326,12 @@ TOURNAMENT_PATTERNS = ("runs.csv", "pairings.csv", "ranking.csv", "heatmap-*.png
 
 
 def cmd_tournament(args) -> int:
-    from negotiation.results import rows_to_csv
     from negotiation.common.files import check_target, result_folder, write_atomic
     from negotiation.common.jsontext import dumps
+    from negotiation.experiments.tournament import heatmap, ranking_text, tournament
+    from negotiation.results import rows_to_csv
     from negotiation.scenario import load_scenario, nearest
     from negotiation.strategies import STRATEGIES
-    from negotiation.experiments.tournament import heatmap, ranking_text, tournament
 
     paths = list(dict.fromkeys(str(Path(p).resolve()) for p in args.scenarios))  # each scenario once
     scenarios = [load_scenario(path) for path in paths]
@@ -383,8 +381,8 @@ def cmd_tournament(args) -> int:
 
 
 def cmd_briefs(args) -> int:
-    from negotiation.teaching.briefs import write_briefs
     from negotiation.scenario import load_scenario
+    from negotiation.teaching.briefs import write_briefs
 
     scenario = load_scenario(args.scenario)
     paths = write_briefs(scenario, args.out, force=args.force)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser import Session, chromium, need_browser, serve
 
 pytestmark = pytest.mark.slow
@@ -33,6 +32,7 @@ def test_the_page_loads_offline_without_console_errors(page_server):
 def first_agreement(seed: int = 1) -> tuple[int, str]:
     """When the page's default game (the June scenario, its own bots) first signs, and the story's words for it."""
     from conftest import DEFAULT
+
     from negotiation.game.model import TradeTalksModel
     from negotiation.game.records import Signed
     from negotiation.scenario import load_scenario
@@ -95,8 +95,9 @@ ANSWERS = ["p", "10", "0", "0", "2", "1", "", "", "y"]  # US offers a package in
 
 def terminal_reference(tmp_path, last: str) -> list[str]:
     """The same answers at the terminal (play.py), in-process: what the rules say should happen."""
-    from negotiation.teaching import play
     from conftest import DEFAULT
+
+    from negotiation.teaching import play
 
     answers = iter(ANSWERS + [last])
     lines: list[str] = []

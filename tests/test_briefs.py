@@ -7,10 +7,13 @@ import re
 
 import numpy as np
 import pytest
-
 from conftest import DEFAULT, SCENARIOS
-from negotiation.teaching import briefs
+
 from negotiation.common import pages
+from negotiation.common.errors import InputError
+from negotiation.scenario import load_scenario, parse_scenario, read_yaml
+from negotiation.story import label
+from negotiation.teaching import briefs
 from negotiation.teaching.briefs import (
     Briefing,
     brief,
@@ -18,9 +21,6 @@ from negotiation.teaching.briefs import (
     seats,
     write_briefs,
 )
-from negotiation.common.errors import InputError
-from negotiation.story import label
-from negotiation.scenario import load_scenario, parse_scenario, read_yaml
 
 SECTIONS = (
     "## Who you are",

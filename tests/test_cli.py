@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import DEFAULT, ROOT, SCENARIOS
+
 from negotiation.scenario import load_scenario
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from negotiation.common.errors import ScenarioError
 from negotiation.game import disputes
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.phases import threats as threat_phase
 from negotiation.game.records import Acted, ThreatCarriedOut, ThreatLifted, ThreatMade, ThreatWalkedBack
 from negotiation.game.valuation import full_utilities
-from negotiation.common.errors import ScenarioError
 from negotiation.scenario import parse_scenario
 from negotiation.story import sentence
 from negotiation.strategies import STRATEGIES, Strategy, make_strategy

@@ -13,17 +13,17 @@ import subprocess
 import sys
 
 import pytest
+from conftest import DEFAULT, ROOT, SCENARIOS
 from markupsafe import escape
 
-from conftest import DEFAULT, ROOT, SCENARIOS
-from negotiation.game.bargaining import initial_analysis
-from negotiation.teaching.debrief import REPORT, SECTIONS, build_debrief, discussion_questions, write_debrief
 from negotiation.common.errors import InputError
+from negotiation.game.bargaining import initial_analysis
 from negotiation.game.model import TradeTalksModel
 from negotiation.results import run, write_run
 from negotiation.scenario import load_scenario
 from negotiation.story import sentence
 from negotiation.strategies import make_strategy
+from negotiation.teaching.debrief import REPORT, SECTIONS, build_debrief, discussion_questions, write_debrief
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SEED = 1  # the command line's default seed

@@ -6,7 +6,6 @@ import itertools
 
 import numpy as np
 import pytest
-
 from conftest import official
 
 from negotiation.game.economy import (

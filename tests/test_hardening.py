@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import DEFAULT, ROOT, SCENARIOS
+
 from negotiation.cli import main
 from negotiation.common.errors import InputError
 
@@ -691,9 +691,8 @@ def test_many_mutated_scenarios_give_messages_never_tracebacks():
 @pytest.mark.slow
 def test_the_property_tests_hold_for_many_more_examples():
     """The property tests of test_properties.py (bounds, reservation values, determinism), eight times as many examples."""
-    from hypothesis import HealthCheck, given, settings
-
     import test_properties as props
+    from hypothesis import HealthCheck, given, settings
 
     more = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
     for test in (props.test_levels_and_indicators_stay_in_bounds,

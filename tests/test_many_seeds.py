@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SCENARIOS
+
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import Signed
 from negotiation.scenario import load_scenario

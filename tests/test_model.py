@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import official
 
-from negotiation.strategies.moves import Offer, Response
 from negotiation.game.agreements import AgreementStatus
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.ratification import vote
@@ -15,6 +13,7 @@ from negotiation.game.records import LogKind
 from negotiation.scenario import parse_scenario
 from negotiation.story import sentence
 from negotiation.strategies import Strategy
+from negotiation.strategies.moves import Offer, Response
 
 
 class Silent(Strategy):

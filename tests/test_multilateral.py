@@ -8,15 +8,15 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import ROOT
+from test_scenario import _covered, _numeric_leaves
+
 from negotiation.experiments.runner import read_runs
 from negotiation.game.economy import implied_stress
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import OfferMade
 from negotiation.results import run
 from negotiation.scenario import load_scenario
-from test_scenario import _covered, _numeric_leaves
 
 PATH = ROOT / "scenarios" / "us_partners_2025.yaml"
 CUTOFF = dt.date(2025, 6, 4)  # the out-of-sample rule: nothing dated after it enters

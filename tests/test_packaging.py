@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import DEFAULT, ROOT, SCENARIOS
+
 from negotiation.common.errors import InputError
 from negotiation.common.shipped import (
     shipped_lesson,

@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SCENARIOS
 
 PINNED = ROOT / "tests" / "pinned"
@@ -65,8 +64,8 @@ def test_printed_summary_is_pinned(path):
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_briefs_markdown_is_pinned(path, tmp_path):
-    from negotiation.teaching.briefs import write_briefs
     from negotiation.scenario import load_scenario
+    from negotiation.teaching.briefs import write_briefs
 
     written = write_briefs(load_scenario(path), tmp_path)
     markdown = sorted(p for p in written if p.suffix == ".md")

@@ -20,15 +20,15 @@ from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
-
 from conftest import DEFAULT, ROOT
+
 from negotiation.cli import main
-from negotiation.teaching.debrief import read_run
 from negotiation.common.errors import InputError
 from negotiation.game.model import TradeTalksModel
-from negotiation.teaching.play import HumanSeat, replay, resume, start
 from negotiation.game.records import BreachNeverFound, Change, OpenBreach, QuietBreach
 from negotiation.story import sentence, visible
+from negotiation.teaching.debrief import read_run
+from negotiation.teaching.play import HumanSeat, replay, resume, start
 
 RUN_FILES = ("rounds.csv", "log.csv", "story.md", "summary.json")
 

@@ -6,10 +6,10 @@ import copy
 
 import numpy as np
 import yaml
+from conftest import DEFAULT, EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DEFAULT, EXAMPLES
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import Signed
 from negotiation.scenario import parse_scenario

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import DEFAULT
 
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import Detected, QuietBreach
@@ -11,8 +12,6 @@ from negotiation.scenario import load_scenario, parse_scenario
 from negotiation.story import sentence
 from negotiation.strategies import Strategy
 from negotiation.strategies.moves import Action, Response
-
-from conftest import DEFAULT
 
 
 class Quiet(Strategy):

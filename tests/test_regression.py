@@ -12,8 +12,8 @@ import math
 import os
 
 import pytest
-
 from conftest import ROOT, SCENARIOS
+
 from negotiation.results import run
 from negotiation.scenario import load_scenario
 

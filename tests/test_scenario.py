@@ -7,9 +7,9 @@ import json
 
 import pytest
 import yaml
+from conftest import DEFAULT, ROOT, SCENARIOS
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import DEFAULT, ROOT, SCENARIOS
 from negotiation.common.errors import ScenarioError
 from negotiation.scenario import (
     Deadline,

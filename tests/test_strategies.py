@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import LogKind
-from negotiation.strategies.base import best_value
 from negotiation.scenario import parse_scenario
 from negotiation.strategies import STRATEGIES, Strategy, make_strategy
+from negotiation.strategies.base import best_value
+from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
 
 
 class Script(Strategy):

@@ -10,8 +10,8 @@ import time
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import DEFAULT, ROOT
+
 from negotiation.common.errors import InputError
 from negotiation.experiments.runner import execute, read_runs
 from negotiation.experiments.sweeps import Method, SweepError, SweepSpec, design_points, expected_points, load_sweep, unit_sample

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from negotiation.experiments.tournament import rank, replicate_seeds, tournament
 
 PAIR = ("hard_line", "tit_for_tat")

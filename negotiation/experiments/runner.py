@@ -96,9 +96,9 @@ def plan(sweep: Sweep, chunk_size: int) -> list[Chunk]:
 
 def run_chunk(chunk: Chunk) -> tuple[int, list[dict], list[dict]]:
     """Play a chunk's runs (in a worker): one summary row per run, and per-round rows if asked."""
+    from negotiation.experiments.sweeps import apply
     from negotiation.results.result import run
     from negotiation.scenario import parse_scenario
-    from negotiation.experiments.sweeps import apply
 
     rows, round_rows = [], []
     cache: tuple[str, Any] | None = None

@@ -9,9 +9,9 @@ import numpy as np
 
 from negotiation.game import disputes
 from negotiation.game.agenda import Agenda
-from negotiation.game.beliefs import Beliefs
 from negotiation.game.agents import Government, Official
 from negotiation.game.agreements import Agreement
+from negotiation.game.beliefs import Beliefs
 from negotiation.game.economy import Economy, EconomyParams
 from negotiation.game.phases import PHASES
 from negotiation.game.phases.record import record

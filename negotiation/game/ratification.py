@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
 import numpy as np
 from scipy.special import ndtr  # the normal CDF (Mesa loads scipy already)
 

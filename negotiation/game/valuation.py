@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from negotiation.game.beliefs import logistic
 from negotiation.game.economy import (
     Economy,
     exposure_from,
@@ -25,7 +26,6 @@ from negotiation.game.economy import (
     trade_of,
 )
 from negotiation.game.pairs import PairProblem, leverage_lost
-from negotiation.game.beliefs import logistic
 from negotiation.game.preferences import Preferences
 from negotiation.game.ratification import Team, chance
 from negotiation.game.state import GameState, Index

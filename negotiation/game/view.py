@@ -13,9 +13,9 @@ import numpy as np
 
 from negotiation.game.agreements import Agreement
 from negotiation.game.clocks import deadline, horizon
+from negotiation.game.coercion_view import CoercionView
 from negotiation.game.protocol import Game
 from negotiation.game.ratification import chance
-from negotiation.game.coercion_view import CoercionView
 from negotiation.strategies.moves import Observation, Offer
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from negotiation.common.figures import new_figure, png_bytes
-from negotiation.story import label
 from negotiation.game.records import LogKind
+from negotiation.story import label
 
 if TYPE_CHECKING:  # pragma: no cover
     from negotiation.results.result import RunResult

@@ -10,12 +10,12 @@ from importlib import metadata
 from threadpoolctl import threadpool_limits
 
 from negotiation import __version__
-from negotiation.story import story_markdown
-from negotiation.game.bargaining import initial_analysis, run_metrics
 from negotiation.game.agreements import AgreementStatus
+from negotiation.game.bargaining import initial_analysis, run_metrics
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.records import LogKind, Record
 from negotiation.scenario import Scenario
+from negotiation.story import story_markdown
 from negotiation.strategies import Strategy
 
 

@@ -45,8 +45,8 @@ from negotiation.game.records import (
     ThreatWalkedBack,
 )
 from negotiation.scenario import EventActor, EventKind, Role, Scenario, hostile_sign
-from negotiation.strategies.moves import ThreatCondition
 from negotiation.story.words import agreement_name, change_text, day, label, level_text
+from negotiation.strategies.moves import ThreatCondition
 
 
 def visible(record: Record, viewer: str | None) -> bool:

@@ -6,8 +6,8 @@ import numpy as np
 from pydantic import Field
 
 import negotiation.strategies.threats as threats
-from negotiation.strategies.moves import Action, Threat, ThreatDecision
 from negotiation.strategies.base import Moves, StrategyParams, TargetStrategy, best_value, register
+from negotiation.strategies.moves import Action, Threat, ThreatDecision
 
 
 class TimeConcessionParams(StrategyParams):

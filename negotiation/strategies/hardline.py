@@ -6,8 +6,8 @@ import numpy as np
 from pydantic import Field
 
 import negotiation.strategies.threats as threats
-from negotiation.strategies.moves import Action, Offer, Response, ResponseKind, Threat, ThreatDecision
 from negotiation.strategies.base import Moves, Strategy, StrategyParams, best_value, offer_at, register
+from negotiation.strategies.moves import Action, Offer, Response, ResponseKind, Threat, ThreatDecision
 
 
 class HardLineParams(StrategyParams):

@@ -21,11 +21,10 @@ from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError, Problem
 from negotiation.common.files import result_folder, write_atomic
 from negotiation.game.model import TradeTalksModel
-from negotiation.game.ratification import Ratification, vote
-from negotiation.story.words import label, level_text
 from negotiation.game.packages import best_package
-from negotiation.scenario import (Deadline, EventKind, ExpiryRule, LeadersCall, Meeting, OfficialSpec, Role, Scenario, SetLevel,
-                                  Statement, nearest)
+from negotiation.game.ratification import Ratification, vote
+from negotiation.scenario import Deadline, EventKind, ExpiryRule, LeadersCall, Meeting, OfficialSpec, Role, Scenario, SetLevel, Statement, nearest
+from negotiation.story.words import label, level_text
 
 # --------------------------------------------------------------------------- words
 

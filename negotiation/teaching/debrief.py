@@ -22,13 +22,13 @@ from negotiation.common import pages
 from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError
 from negotiation.common.figures import new_figure, png_bytes
-from negotiation.story import label, level_text, sentence
-from negotiation.story.telling import Held, quiet_text
 from negotiation.common.files import write_atomic
 from negotiation.game.bargaining import PairAnalysis, individually_rational, pair_analysis
 from negotiation.game.model import TradeTalksModel
 from negotiation.results.result import RunResult, run
 from negotiation.scenario import Scenario, load_scenario
+from negotiation.story import label, level_text, sentence
+from negotiation.story.telling import Held, quiet_text
 
 REPORT = "debrief.html"
 SECTIONS = (

@@ -19,23 +19,21 @@ from pathlib import Path
 
 import numpy as np
 
-from negotiation.strategies.moves import Action, Offer, Response, ResponseKind
-from negotiation.game.bargaining import initial_analysis, run_metrics
-from negotiation.teaching.briefs import Seat  # a government, or an official within it (here only a leader)
 from negotiation.common.dates import day_text
 from negotiation.common.errors import InputError, Problem
+from negotiation.common.limits import seed_problem
+from negotiation.game.bargaining import initial_analysis, run_metrics
 from negotiation.game.model import TradeTalksModel
 from negotiation.game.ratification import RatificationRequest
-from negotiation.story import label, level_text, sentence, visible
-from negotiation.strategies.moves import ObservationKind
 from negotiation.results import RunResult, manifest, summarise, write_run
 from negotiation.scenario import Role, Scenario, load_scenario, nearest
-from negotiation.strategies import Strategy, make_strategy
-from negotiation.common.limits import seed_problem
 from negotiation.scenario.checks import check_rounds
+from negotiation.story import label, level_text, sentence, visible
+from negotiation.strategies import Strategy, make_strategy
+from negotiation.strategies.moves import Action, ObservationKind, Offer, Response, ResponseKind
+from negotiation.teaching.briefs import Seat  # a government, or an official within it (here only a leader)
 from negotiation.teaching.instructor import whole_state
-from negotiation.teaching.transcript import (INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, append_answer,
-                                             load_lesson, load_transcript)
+from negotiation.teaching.transcript import INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, append_answer, load_lesson, load_transcript
 
 QUIT_WORDS = ("quit", "exit")
 WIDTH = 100

@@ -7,9 +7,8 @@ own model inside the page component, so two tabs never share a run.
 from __future__ import annotations
 
 import os
-from html import escape
-
 import warnings
+from html import escape
 
 # Solara warns, as Mesa's module loads, about a hook in Mesa's own ComponentsView: not ours to fix,
 # and it alarms newcomers at every start of the page.
@@ -19,12 +18,23 @@ import solara  # noqa: E402
 from mesa.visualization import SolaraViz, solara_viz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
-from negotiation.common.limits import seed_problem  # noqa: E402
 from negotiation.common.errors import InputError  # noqa: E402
+from negotiation.common.limits import seed_problem  # noqa: E402
 from negotiation.teaching.instructor import whole_state  # noqa: E402
 from negotiation.web.dashboard import (  # noqa: E402
-    RANGES, TABLES, DashboardModel, SeatBridge, agreement_rows, figure_png, scenario_choices, scenario_path,
-    served_scenario, state_rows, story_lines, strategy_choices, utilities_now,
+    RANGES,
+    TABLES,
+    DashboardModel,
+    SeatBridge,
+    agreement_rows,
+    figure_png,
+    scenario_choices,
+    scenario_path,
+    served_scenario,
+    state_rows,
+    story_lines,
+    strategy_choices,
+    utilities_now,
 )
 
 DEFAULT = served_scenario()

@@ -22,8 +22,8 @@ from negotiation.common.errors import InputError
 from negotiation.common.limits import seed_problem
 from negotiation.common.shipped import DEFAULT_SCENARIO, shipped_scenarios
 from negotiation.game.model import TradeTalksModel
-from negotiation.story import agreement_name, day, label, level_text, sentence
 from negotiation.scenario import Role, Scenario, load_scenario, nearest, parse_scenario
+from negotiation.story import agreement_name, day, label, level_text, sentence
 from negotiation.strategies import STRATEGIES, make_strategy
 
 SCENARIO_ENV = "NEGOTIATION_SCENARIO"  # the scenario given to `run.py ui`: a shipped name or a file's absolute path
