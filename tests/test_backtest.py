@@ -105,6 +105,7 @@ def test_another_seed_does_not_score_perfectly_on_a_run_that_differs(tmp_path):
     assert bt.score_of("cn_tariff_us")["mae"] > 0
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_a_backtest_is_the_same_with_one_worker_or_two():
     s = load_scenario(JAN).with_rounds(4)
     record = load_observed(OBSERVED)

@@ -232,6 +232,7 @@ def test_failed_talks_can_break_off_and_resume_after_cooling_off(tiny_data):
     assert not any(isinstance(e, OfferMade) for e in m.log if broke[0].round < e.round < resumed[0].round)
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 @pytest.mark.parametrize("longer", [52, 104])
 def test_the_first_rounds_do_not_depend_on_how_long_the_run_is(longer):
     """The horizon test: a longer simulation plays its first 26 rounds exactly as a shorter one."""

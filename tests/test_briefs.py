@@ -215,6 +215,7 @@ def test_the_votes_behind_the_red_lines_agree_with_the_models_ratification(defau
         assert f"your government could ratify {ratified:,} (" in (out / f"{g}.md").read_text()
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_red_lines_found_by_search_match_those_found_by_counting(default_scenario, monkeypatch):
     """Past MAX_PACKAGES the briefs search instead of counting; on the default scenario both must agree."""
     def red_lines(text: str) -> list[str]:

@@ -173,6 +173,7 @@ def test_an_unknown_command_is_not_taken_for_a_file_and_a_missing_file_gets_did_
     assert missing.returncode == 2 and "talk.yaml: no such file; did you mean 'talks.yaml'?" in missing.stderr
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_batch_ends_with_one_outcome_line(tmp_path):
     done = cli("batch", "--runs", 3, "--rounds", 6, "--out", tmp_path / "b", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -180,6 +181,7 @@ def test_batch_ends_with_one_outcome_line(tmp_path):
     assert len(last) == 1 and " of 3 runs reached an agreement" in last[0] and "escalations a run" in last[0]
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_debrief_finds_the_one_run_in_a_folder(tmp_path):
     assert cli("run", "--rounds", 3, "--no-plot", "--out", tmp_path / "outputs", cwd=tmp_path).returncode == 0
     done = cli("debrief", tmp_path / "outputs", cwd=tmp_path)
@@ -241,6 +243,7 @@ def test_a_team_of_ministers_and_a_leader_shares_one_government(tmp_path):
     assert not any(e.kind.value == "agreement" and e.actor is None for e in end.result.log)
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="pseudo-terminals are POSIX")
 def test_two_teams_in_a_real_terminal_pass_the_keyboard(tmp_path):
     """`run.py play --seat US --seat China` on a real terminal: the screen is cleared before the other team looks."""
@@ -354,6 +357,7 @@ def read_more(tty: int, screen: list[str], seconds: float = 20) -> None:
     screen[0] += os.read(tty, 65536).decode(errors="replace").replace("\r\n", "\n")
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="pseudo-terminals are POSIX")
 def test_two_teams_in_two_terminals_on_one_machine(tmp_path):
     """`play --seat US --seat China --remote China` in one terminal, `join 127.0.0.1:PORT --code C` in another."""

@@ -48,6 +48,7 @@ def test_run_with_options_writes_what_it_says(tmp_path):
     assert not (folder / "run.png").exists()
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_the_same_seed_writes_identical_files(tmp_path):
     for out in ("a", "b"):
         assert cli("run", "--seed", 7, "--out", tmp_path / out, "--no-plot", cwd=tmp_path).returncode == 0
@@ -90,6 +91,7 @@ def test_bad_arguments_exit_2_with_a_message(tmp_path, args, words):
     assert words in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_a_failed_run_leaves_earlier_results_intact(tmp_path):
     out = tmp_path / "res"
     assert cli("run", "--seed", 1, "--out", out, "--no-plot", cwd=tmp_path).returncode == 0

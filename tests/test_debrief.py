@@ -203,6 +203,7 @@ def test_discussion_questions_name_what_happened_in_this_run(debriefed):
     assert "a replay from the same start gives exactly the same result" in text
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_pictures_are_drawn_without_pyplot(tmp_path):
     """A run's plot and a debrief's pictures use figures of their own: pyplot (global state) is never imported."""
     script = (
@@ -224,6 +225,7 @@ def test_pictures_are_drawn_without_pyplot(tmp_path):
 # ----------------------------------------------------------------------------- a run not played by the bots
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_a_run_played_otherwise_is_compared_with_the_bots(tmp_path):
     scenario = load_scenario(DEFAULT)
     played = run(scenario, SEED, strategies={"US": make_strategy("hard_line", {})}, source=str(DEFAULT))

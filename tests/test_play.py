@@ -407,6 +407,7 @@ def wait_for(master: int, text: str, screen: list[str], seconds: float = 20) -> 
         screen[0] += data.decode(errors="replace").replace("\r\n", "\n")
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_play_in_a_real_terminal_then_ctrl_c_and_resume(tmp_path):
     proc, tty = spawn(["play", "--seat", "US", "--rounds", "2", "--no-plot", "--out", "out"], tmp_path)

@@ -175,6 +175,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     assert (runs[runs["status"] == "ok"]["agreement_reached"].notna()).all()
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_existing_results_are_never_overwritten(tmp_path):
     sweep = load_sweep(write_sweep(tmp_path, SMALL))
     execute(sweep, tmp_path / "out", "serial", 1)

@@ -34,6 +34,7 @@ def test_every_pairing_plays_every_replicate_on_common_seeds(small):
         assert (row["seat_a"], row["seat_b"]) == ("US", "China")
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_the_same_seed_reproduces_the_tournament(small, default_scenario):
     again = tournament([default_scenario.with_rounds(10)], PAIR, replicates=3, seed=5)
     assert again.runs == small.runs and again.ranking == small.ranking
@@ -109,6 +110,7 @@ def test_tournament_command_rejects_an_unknown_strategy(tmp_path):
     assert "did you mean 'tit_for_tat'" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # end to end or many runs; CI runs it
 def test_tournament_command_keeps_earlier_results_and_refuses_empty_lists(tmp_path):
     first = cli("tournament", "--strategies", "random", "--replicates", 1, "--out", tmp_path, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
