@@ -29,14 +29,19 @@ def plot_run(result: RunResult, dpi: int = 100, quick: bool = False) -> bytes:
     fig = new_figure(figsize=(12, 7.5))
     axes = fig.subplots(2, 2, sharex=True)
     (ax_t, ax_c), (ax_u, ax_e) = axes
-    controls = [spec for spec in s.instruments if s.unit_of(spec.kind) != "percent"]
+    # Each instrument on the panel of its unit: tariffs (percent), controls (levels 0-3), and purchase
+    # commitments ($bn a year) beside the trade they add to.
+    controls = [spec for spec in s.instruments if s.unit_of(spec.kind) == "level"]
     for spec in s.instruments:
         series = [r[f"level_{spec.name}"] for r in result.rows]
+        unit = s.unit_of(spec.kind)
         if spec in controls:  # nudge control lines apart so equal levels stay visible
             nudge = 0.05 * (controls.index(spec) - (len(controls) - 1) / 2)
             ax_c.step(rounds, [x + nudge for x in series], where="post", label=label(spec), linewidth=2)
-        else:
+        elif unit == "percent":
             ax_t.step(rounds, series, where="post", label=label(spec), linewidth=2)
+        else:
+            ax_e.step(rounds, series, where="post", label=f"{label(spec)} ($bn/yr)", linewidth=1.5, linestyle="--")
     ax_t.set_ylabel("additional tariff (%)")
     ax_t.set_title("Tariffs")
     ax_c.set_ylabel("level (0 none .. 3 sweeping)")
@@ -65,9 +70,12 @@ def plot_run(result: RunResult, dpi: int = 100, quick: bool = False) -> bytes:
                            label=name if (ax is ax_u and name not in seen) else None)
             seen.add(name)
     for ax in axes.flat:
-        ax.legend(fontsize=7, loc="upper left" if quick else "best")
+        handles, labels = ax.get_legend_handles_labels()
+        if ax is ax_e:  # one legend for the trade panel and its stress axis, so neither covers the other
+            more = ax_s.get_legend_handles_labels()
+            handles, labels = handles + more[0], labels + more[1]
+        ax.legend(handles, labels, fontsize=7, loc="upper left" if quick else "best")
         ax.grid(alpha=0.25)
-    ax_s.legend(fontsize=7, loc="lower right")
     last = max(getattr(result, "rounds", 0) or 0, rounds[-1], 1)
     for ax in axes.flat:
         ax.set_xlim(0, last)  # the whole game from the start, so a live plot does not rescale each round
