@@ -208,7 +208,7 @@ def score(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace], se
         ens = np.array([t.levels[name] for t in traces])  # runs x rows
         start = obs[0] if obs[0] is not None else float(ens[0, 0])
         naive = inputs_only(scenario, name, rows)
-        acc = {k: [] for k in ("model", "persistence", "inputs", "crps", "crps_p", "cover", "cover_p")}
+        acc: dict[str, list[float]] = {k: [] for k in ("model", "persistence", "inputs", "crps", "crps_p", "cover", "cover_p")}
         for r in range(1, rows):
             y = obs[r]
             if y is None:
@@ -216,28 +216,34 @@ def score(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace], se
             x = ens[:, r]
             lo, hi = band(x)
             med = float(np.median(x))
-            row = {
-                "series": name,
-                "round": r,
-                "date": row_day(scenario, r).isoformat(),
-                "observed": y,
-                "p5": lo,
-                "median": med,
-                "p95": hi,
-                "in_band": lo - 1e-9 <= y <= hi + 1e-9,
-                "abs_error": float(np.mean(np.abs(x - y))),
-                "abs_error_persistence": abs(start - y),
-                "abs_error_inputs_only": abs(naive[r] - y),
-                "crps": crps_ensemble(x, y),
-                "crps_persistence": abs(start - y),
-            }
-            bt.rounds.append(row)
-            acc["model"].append(row["abs_error"])
-            acc["persistence"].append(row["abs_error_persistence"])
-            acc["inputs"].append(row["abs_error_inputs_only"])
-            acc["crps"].append(row["crps"])
-            acc["crps_p"].append(row["crps_persistence"])
-            acc["cover"].append(row["in_band"])
+            in_band = lo - 1e-9 <= y <= hi + 1e-9
+            abs_error = float(np.mean(np.abs(x - y)))
+            persistence = abs(start - y)
+            inputs = abs(naive[r] - y)
+            crps = crps_ensemble(x, y)
+            bt.rounds.append(
+                {
+                    "series": name,
+                    "round": r,
+                    "date": row_day(scenario, r).isoformat(),
+                    "observed": y,
+                    "p5": lo,
+                    "median": med,
+                    "p95": hi,
+                    "in_band": in_band,
+                    "abs_error": abs_error,
+                    "abs_error_persistence": persistence,
+                    "abs_error_inputs_only": inputs,
+                    "crps": crps,
+                    "crps_persistence": persistence,
+                }
+            )
+            acc["model"].append(abs_error)
+            acc["persistence"].append(persistence)
+            acc["inputs"].append(inputs)
+            acc["crps"].append(crps)
+            acc["crps_p"].append(persistence)
+            acc["cover"].append(in_band)
             acc["cover_p"].append(abs(start - y) < 1e-9)
         if not acc["model"]:
             continue
@@ -274,7 +280,7 @@ def own_escalation(scenario: Scenario, record: ObservedRecord, government: str) 
         if spec.imposer != government:
             continue
         for day, level in record.levels(spec.name):
-            scheduled = [e for e in decrees if e.instrument == spec.name and e.date <= day]
+            scheduled = [e for e in decrees if e.instrument == spec.name and e.date is not None and e.date <= day]
             expected = float(scheduled[-1].level) if scheduled else float(spec.initial)
             if level > expected + 1e-9:
                 days.append(day)
@@ -310,7 +316,7 @@ def timing(scenario: Scenario, record: ObservedRecord, traces: list[RunTrace]) -
         out.append(
             {
                 "event": what,
-                "observed_date": day.isoformat() if obs_r is not None else "none in the window",
+                "observed_date": day.isoformat() if day is not None and obs_r is not None else "none in the window",
                 "observed_round": obs_r,
                 "share_of_runs": len(happened) / len(model),
                 "median_round": med,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -203,9 +204,16 @@ def _agreement():
 # ----------------------------------------------------------------------------- statistics
 
 
+def _value_at(series: Sequence[float | None], r: int) -> float:
+    """A scored round's value: scored rounds are those the series has a value for."""
+    value = series[r]
+    assert value is not None, f"round {r} is scored but has no value"
+    return float(value)
+
+
 def statistics_of(
     scenario: Scenario,
-    levels: dict[str, list[float | None]],
+    levels: Mapping[str, Sequence[float | None]],
     agreement_round: int | None,
     stats: tuple[Statistic, ...],
     scored: dict[str, list[int]],
@@ -219,12 +227,12 @@ def statistics_of(
         span = float(spec.max - spec.min) or 1.0
         if Statistic.LEVELS in stats:
             for r in rounds:
-                out[f"level:{name}:{r}"] = (float(levels[name][r]) - spec.min) / span
+                out[f"level:{name}:{r}"] = (_value_at(levels[name], r) - spec.min) / span
         if Statistic.PEAKS in stats:
-            out[f"peak:{name}"] = (max(float(levels[name][r]) for r in rounds) - spec.min) / span
+            out[f"peak:{name}"] = (max(_value_at(levels[name], r) for r in rounds) - spec.min) / span
     if Statistic.STRESS in stats and STRESS in scored:
         for r in scored[STRESS]:
-            out[f"stress:{r}"] = float(levels[STRESS][r])
+            out[f"stress:{r}"] = _value_at(levels[STRESS], r)
     if Statistic.AGREEMENT in stats:
         n = scenario.calendar.rounds
         out["agreement"] = (agreement_round / n) if agreement_round is not None else 1.5
@@ -298,6 +306,7 @@ def _prior(cal: Calibration):
         if p.prior is Prior.UNIFORM:
             rvs[key_of(p.path)] = pyabc.RV("uniform", lo, hi - lo)
         else:
+            assert p.mean is not None and p.sd is not None  # the spec's validator requires both for a normal prior
             a, b = (lo - p.mean) / p.sd, (hi - p.mean) / p.sd
             stats.truncnorm(a, b, loc=p.mean, scale=p.sd)  # checks the arguments here, not in a worker
             rvs[key_of(p.path)] = pyabc.RV("truncnorm", a, b, loc=p.mean, scale=p.sd)
@@ -442,7 +451,9 @@ def basis_owner(data: dict, path: str) -> tuple[dict, str]:
     node: Any = data
     owner, start = data, 0
     for k, part in enumerate(parts[:-1]):
-        key, selector = seg.match(part).groups()
+        m = seg.match(part)
+        assert m is not None, f"bad segment {part!r}"  # the caller's resolve() already accepted this path
+        key, selector = m.groups()
         node = node[key]
         if selector is not None:
             node = (

@@ -74,6 +74,12 @@ class ObservedRow:
     confidence: Confidence
     note: str
 
+    @property
+    def number(self) -> float:
+        """The value of a level or indicator row: validation made it a finite float."""
+        assert isinstance(self.value, float), f"row {self.line} is a {self.kind.value}, not a number"
+        return self.value
+
 
 @dataclass(frozen=True)
 class ObservedRecord:
@@ -83,7 +89,7 @@ class ObservedRecord:
     rows: tuple[ObservedRow, ...]
 
     def levels(self, instrument: str) -> list[tuple[dt.date, float]]:
-        return [(r.date, float(r.value)) for r in self.rows if r.kind is RowKind.LEVEL and r.name == instrument]
+        return [(r.date, r.number) for r in self.rows if r.kind is RowKind.LEVEL and r.name == instrument]
 
     def instruments(self) -> list[str]:
         return list(dict.fromkeys(r.name for r in self.rows if r.kind is RowKind.LEVEL))
@@ -111,7 +117,7 @@ class ObservedRecord:
         return found[0].date if found else None
 
     def indicator(self, name: str) -> list[tuple[dt.date, float]]:
-        return [(r.date, float(r.value)) for r in self.rows if r.kind is RowKind.INDICATOR and r.name == name]
+        return [(r.date, r.number) for r in self.rows if r.kind is RowKind.INDICATOR and r.name == name]
 
     @property
     def first_day(self) -> dt.date:
@@ -275,4 +281,6 @@ def _parse_row(
             )
     if len(problems) > before:
         return None
+    # each of these is None only after a problem was added, and then we returned above
+    assert date is not None and kind is not None and confidence is not None
     return ObservedRow(line, date, kind, name, value, unit, source, confidence, note)

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from negotiation.common.figures import new_figure, png_bytes
 from negotiation.game.records import LogKind
 from negotiation.story import label
 
 if TYPE_CHECKING:  # pragma: no cover
-    from negotiation.results.result import RunResult
+    from negotiation.game.records import Record
+    from negotiation.scenario import Scenario
+
+
+class RunView(Protocol):
+    """What `plot_run` reads of a run: a RunResult has it, and so does the page's view of a live model."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def rows(self) -> list[dict]: ...
+    @property
+    def log(self) -> list[Record]: ...
 
 MARKS = {
     LogKind.AGREEMENT: ("tab:green", "agreement"),
@@ -18,7 +32,7 @@ MARKS = {
 }
 
 
-def plot_run(result: RunResult, dpi: int = 100, quick: bool = False) -> bytes:
+def plot_run(result: RunView, dpi: int = 100, quick: bool = False) -> bytes:
     """Four panels: tariffs, controls, utilities, trade and stress; agreements and breaches marked.
 
     `quick` (for the live page) skips the layout search and legend placement, which cost more

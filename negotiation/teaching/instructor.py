@@ -8,6 +8,8 @@ prompt ('?'); the page shows the same lines in its instructor tab. Reads the mod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from negotiation.common.dates import day_text
 from negotiation.game.clocks import deadline
 from negotiation.scenario import Scenario
@@ -72,7 +74,7 @@ def table(rows: list[dict]) -> str:
     return "\n".join("  " + "  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)).rstrip() for c in cells)
 
 
-def whole_state(model, fired: list = ()) -> str:
+def whole_state(model, fired: Sequence = ()) -> str:
     """The instructor's screen, as text: everything the seats see only in part."""
     s, r = model.config, model.round
     parts = [f"Instructor's view after round {r} of {model.rounds} ({day_text(s.date_of(max(r, 1)))}): every side's values",

@@ -13,9 +13,10 @@ from __future__ import annotations
 import difflib
 import textwrap
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -33,7 +34,17 @@ from negotiation.strategies import Strategy, make_strategy
 from negotiation.strategies.moves import Action, ObservationKind, Offer, Response, ResponseKind
 from negotiation.teaching.briefs import Seat  # a government, or an official within it (here only a leader)
 from negotiation.teaching.instructor import whole_state
-from negotiation.teaching.transcript import INSTRUCTOR, TRANSCRIPT, Answer, Injected, Transcript, append_answer, load_lesson, load_transcript
+from negotiation.teaching.transcript import (
+    INSTRUCTOR,
+    TRANSCRIPT,
+    Answer,
+    Injected,
+    PromptKind,
+    Transcript,
+    append_answer,
+    load_lesson,
+    load_transcript,
+)
 
 QUIT_WORDS = ("quit", "exit")
 WIDTH = 100
@@ -57,11 +68,11 @@ class Prompter:
 
     def __init__(self, ask: Callable[[str], str] = input, say: Callable[[str], None] = print):
         self.ask, self.say = ask, say
-        self.asking = ""
+        self.asking: PromptKind | None = None
         self.again: Callable[[], None] | None = None
         self.accepted: Callable[[], None] | None = None
 
-    def question(self, kind: str, prompt: str, parse: Callable[[str], object]):
+    def question(self, kind: PromptKind, prompt: str, parse: Callable[[str], object]):
         while True:
             self.asking = kind
             word = self.ask(prompt).strip()
@@ -380,7 +391,8 @@ class HumanSeat(Strategy):
         own = view.own_instruments()
         if not own:
             return []
-        f, plan = self.facts, {}
+        f = self.facts
+        plan: dict[str, float] = {}
         self.io.say("Your instruments (one step each per round):")
         rows = [[str(k + 1), f"{f.label(n)} ({n})", f.level(n, view.level(n)), f.span(n)] for k, n in enumerate(own)]
         self.io.say(table(["", "instrument", "now", "range"], rows))
@@ -716,7 +728,7 @@ class Console:
         else:
             self.out(text)
 
-    def ask(self, seat: str, kind: str, prompt: str) -> str:
+    def ask(self, seat: str, kind: PromptKind, prompt: str) -> str:
         self.turn(seat)
         queue = self.queues.get(seat)
         if queue:
@@ -739,7 +751,7 @@ class Console:
             self.last = None
             self.on_answer(answer, live)
 
-    def replay(self, item: tuple[int, Answer], seat: str, kind: str, prompt: str) -> str:
+    def replay(self, item: tuple[int, Answer], seat: str, kind: PromptKind, prompt: str) -> str:
         i, a = item
         if (a.kind, a.round) != (kind, self.round):
             raise InputError(self.origin, Problem(f"answers[{i}]", f"recorded as {seat}'s {a.kind!r} answer in round "
@@ -788,7 +800,7 @@ class Session:
     """One game at the terminal: the model, its human seats, injects, and the transcript kept as it goes."""
 
     def __init__(self, scenario: Scenario, record: Transcript, path: Path, *, ask=input, say=print,
-                 replaying: list[Answer] = (), live: bool = True, origin: str | None = None, plot: bool = True,
+                 replaying: Sequence[Answer] = (), live: bool = True, origin: str | None = None, plot: bool = True,
                  note: str = RESUMED, clear: bool = False, routed: bool = False):
         self.scenario, self.record, self.path, self.plot = scenario, record, Path(path), plot
         self.console = Console(ask, say, list(replaying), live, origin or str(path), self.on_answer)
@@ -815,7 +827,12 @@ class Session:
 
     def prompter(self, seat: str) -> Prompter:
         io = Prompter()
-        io.ask = lambda prompt: self.console.ask(seat, io.asking, prompt)
+
+        def ask(prompt: str) -> str:
+            assert io.asking is not None  # Prompter.question names its kind before it asks
+            return self.console.ask(seat, io.asking, prompt)
+
+        io.ask = ask
         io.say = lambda text: self.console.say(text, seat)
         io.accepted = self.console.accept
         return io
@@ -829,12 +846,14 @@ class Session:
         return human if self.record.bots_from is None else Handover(human, bot, self.record.bots_from)
 
     def leader(self, seat: Seat):
+        official = seat.official
+        assert official is not None  # leaders are made only for seats with an official
         person = LeaderSeat(self.scenario, seat.id, io=self.prompter(seat.id), headlines=lambda: self.headlines(seat))
         at = self.record.bots_from
 
         def ratify(request: RatificationRequest) -> bool:
             if at is not None and self.model.round >= at:  # the bot leader votes by its utility
-                value, no_deal = request.values[seat.official]
+                value, no_deal = request.values[official]
                 return value > no_deal
             return person(request)
 
@@ -888,8 +907,10 @@ class Session:
 
     def ask_instructor(self, r: int) -> str:
         """Before each round: the instructor may fire an inject, look at the whole state ('?') or pause ('quit')."""
+        instructor = self.instructor
+        assert instructor is not None  # play_round asks only a session that has an instructor
         names = [e.name for e in self.scenario.injects]
-        self.instructor.again = lambda: self.console.emit(whole_state(self.model, self.record.injects))
+        instructor.again = lambda: self.console.emit(whole_state(self.model, self.record.injects))
 
         def parse(word: str) -> str:
             if word and word not in names:
@@ -901,10 +922,10 @@ class Session:
             return word
 
         offer = f"fire an inject ({', '.join(names)})" if names else "(no injects in this scenario)"
-        return self.instructor.question("inject", f"Instructor, before round {r}: {offer}; '?' shows the whole "
+        return instructor.question("inject", f"Instructor, before round {r}: {offer}; '?' shows the whole "
                                         "state, 'quit' pauses; Enter for none: ", parse)
 
-    def fire(self, r: int, name: str, by: str) -> None:
+    def fire(self, r: int, name: str, by: Literal["lesson", "instructor"]) -> None:
         event = self.model.inject(name)
         self.record.injects.append(Injected(round=r, name=name, by=by))
         self.console.emit(wrap(f"Inject ({by}): {event.description or name}.", "  >> "), to_all=True)
@@ -1048,7 +1069,12 @@ def replay(transcript: str | Path, *, out: str | Path | None = None, from_round:
     answers = record.answers
     if from_round is not None:
         answers = [a for a in answers if a.seat == INSTRUCTOR or a.round < from_round]
-    bots_from = min(from_round, record.bots_from or from_round) if bots else record.bots_from
+    bots_from: int | None
+    if bots:
+        assert from_round is not None  # --bots without --from was refused above
+        bots_from = min(from_round, record.bots_from or from_round)
+    else:
+        bots_from = record.bots_from
     suffix = "replay" if from_round is None else f"from{from_round}" + ("-bots" if bots else "")
     source = path.resolve().parent
     folder = fresh_folder(Path(out or source.parent) / f"{source.name}-{suffix}")

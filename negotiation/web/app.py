@@ -109,34 +109,31 @@ SCROLL = {"max-height": "560px", "overflow-y": "auto"}
 def StateView(model):
     """Where things stand: instruments, agreements in force with their expiry."""
     update_counter.get()
-    with solara.Card(f"Where things stand after round {model.round}"):
-        with solara.Column(style=SCROLL):
-            _html("b", model.config.title)
-            _table(state_rows(model))
-            _html("b", "Agreements in force")
-            _table(agreement_rows(model))
+    with solara.Card(f"Where things stand after round {model.round}"), solara.Column(style=SCROLL):
+        _html("b", model.config.title)
+        _table(state_rows(model))
+        _html("b", "Agreements in force")
+        _table(agreement_rows(model))
 
 
 @solara.component
 def UtilityView(model):
     """Each government's and official's utility now, trust between governments, officials' stances."""
     update_counter.get()
-    with solara.Card(f"Utility, trust and stance (market stress {model.economy.stress:.2f})"):
-        with solara.Column(style=SCROLL):
-            _table(utilities_now(model))
+    with solara.Card(f"Utility, trust and stance (market stress {model.economy.stress:.2f})"), solara.Column(style=SCROLL):
+        _table(utilities_now(model))
 
 
 @solara.component
 def StoryView(model):
     """The narrative log, newest first."""
     update_counter.get()
-    with solara.Card("The story so far (newest first)"):
-        with solara.Column(style=SCROLL, classes=["story"]):
-            lines = story_lines(model)
-            if not lines:
-                solara.Text("Press STEP or the play button to begin.")
-            for line in reversed(lines):
-                solara.Text(line, classes=["story-line"])
+    with solara.Card("The story so far (newest first)"), solara.Column(style=SCROLL, classes=["story"]):
+        lines = story_lines(model)
+        if not lines:
+            solara.Text("Press STEP or the play button to begin.")
+        for line in reversed(lines):
+            solara.Text(line, classes=["story-line"])
 
 
 SEAT_OUT = os.environ.get("NEGOTIATION_SEAT_OUT", "outputs/browser")

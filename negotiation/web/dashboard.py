@@ -17,6 +17,7 @@ import math
 import os
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from negotiation.common.errors import InputError
 from negotiation.common.limits import seed_problem
@@ -25,6 +26,9 @@ from negotiation.game.model import TradeTalksModel
 from negotiation.scenario import Role, Scenario, load_scenario, nearest, parse_scenario
 from negotiation.story import agreement_name, day, label, level_text, sentence
 from negotiation.strategies import STRATEGIES, make_strategy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from negotiation.teaching.play import Session, SessionEnd
 
 SCENARIO_ENV = "NEGOTIATION_SCENARIO"  # the scenario given to `run.py ui`: a shipped name or a file's absolute path
 # The page's numeric controls: (lowest, highest, default). The sliders show these ranges; the server enforces them.
@@ -142,10 +146,11 @@ class DashboardModel(TradeTalksModel):
         tariff_elasticity: float | None = None,
         strategies: dict | None = None,
     ):
-        v, problems = checked_controls(dict(
-            scenario_name=scenario_name, seed=seed, strategy_a=strategy_a, strategy_b=strategy_b,
-            leader_weight_a=leader_weight_a, leader_weight_b=leader_weight_b, hawkishness_shift_a=hawkishness_shift_a,
-            hawkishness_shift_b=hawkishness_shift_b, tariff_elasticity=tariff_elasticity))
+        v, problems = checked_controls({
+            "scenario_name": scenario_name, "seed": seed, "strategy_a": strategy_a, "strategy_b": strategy_b,
+            "leader_weight_a": leader_weight_a, "leader_weight_b": leader_weight_b,
+            "hawkishness_shift_a": hawkishness_shift_a, "hawkishness_shift_b": hawkishness_shift_b,
+            "tariff_elasticity": tariff_elasticity})
         try:
             base = load_scenario(scenario_path(v["scenario_name"]))
             config = configure(base, v["leader_weight_a"], v["leader_weight_b"], v["hawkishness_shift_a"],
@@ -294,8 +299,8 @@ class GameTable:
         self.code, self.scenario_file, self.seats, self.seed, self.out = code, scenario_file, list(seats), seed, out
         self.bridges: dict[str, SeatBridge] = {}
         self.instructor = SeatBridge() if instructor else None
-        self.session = None  # play.Session, once every seat is taken
-        self.end = None
+        self.session: Session | None = None  # once every seat is taken
+        self.end: SessionEnd | None = None
         self.error: str | None = None
         self._resume = threading.Event()
         self._resume.set()
@@ -337,6 +342,7 @@ class GameTable:
             if any(b._closed.is_set() for b in self._screens()):
                 raise EOFError
         bridge = self.instructor if seat == INSTRUCTOR else self.bridges[seat]
+        assert bridge is not None  # the session asks the instructor only when the table has one
         return bridge.ask(prompt)
 
     def say(self, text: str, seat: str | None = None) -> None:
