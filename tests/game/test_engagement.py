@@ -10,6 +10,7 @@ import copy
 
 import numpy as np
 import pytest
+from conftest import official
 
 from negotiation.common.errors import ScenarioError
 from negotiation.game.model import TradeTalksModel
@@ -26,7 +27,6 @@ from negotiation.results.result import run, summarise
 from negotiation.scenario import EngagementSpec, EventActor, parse_scenario
 from negotiation.story import sentence
 from negotiation.strategies.moves import ObservationKind
-from tests.conftest import official
 
 QUIET = {"calls": 0.0, "meetings": 0.0, "summits": 0.0, "flare_up": 0.0, "stress": 0.0, "deadline": 0.0,
          "silence": 0.0}
