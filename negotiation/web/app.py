@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import warnings
-from html import escape
 
 # Solara warns, as Mesa's module loads, about a hook in Mesa's own ComponentsView: not ours to fix,
 # and it alarms newcomers at every start of the page.
@@ -20,6 +19,7 @@ from mesa.visualization.utils import update_counter  # noqa: E402
 
 from negotiation.common.errors import InputError  # noqa: E402
 from negotiation.common.limits import seed_problem  # noqa: E402
+from negotiation.common.pages import render  # noqa: E402
 from negotiation.teaching.instructor import whole_state  # noqa: E402
 from negotiation.web.dashboard import (  # noqa: E402
     RANGES,
@@ -78,18 +78,14 @@ MODEL_PARAMS = {
 
 def _html(tag: str, text: str, **attrs) -> None:
     """Escaped HTML, not Markdown: solara.Markdown would fetch KaTeX, which is not on an offline machine."""
-    extra = "".join(f' {k}="{escape(str(v))}"' for k, v in attrs.items())
-    solara.HTML(tag="div", unsafe_innerHTML=f"<{tag}{extra}>{escape(text)}</{tag}>")
+    solara.HTML(tag="div", unsafe_innerHTML=render("web/element.html", tag=tag, text=text, attrs=attrs))
 
 
 def _table(rows: list[dict]) -> None:
     if not rows:
         solara.Text("none")
         return
-    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{escape(str(k))}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td style='padding:2px 8px'>{escape(str(v))}</td>" for v in r.values()) + "</tr>"
-                   for r in rows)
-    solara.HTML(tag="div", unsafe_innerHTML=f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    solara.HTML(tag="div", unsafe_innerHTML=render("web/table.html", rows=rows))
 
 
 @solara.component
