@@ -1082,10 +1082,55 @@ def _footer(b: Briefing) -> list[str]:
     ]
 
 
+def _steps(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+HOSTILE_ACTS = {"violation": "breaks a commitment", "threat": "carries out a threat", "any": "does anything hostile"}
+
+
+def _acts(words: tuple[str, ...]) -> str:
+    """A retaliation rule's `answers` as what the other side does."""
+    acts = [HOSTILE_ACTS.get(w) or f"raises its {md_escape(w.replace('_', ' '))}" for w in words]
+    return acts[0] if len(acts) == 1 else ", ".join(acts[:-1]) + " or " + acts[-1]
+
+
+def _using(words: tuple[str, ...]) -> str:
+    """A rule's `using`, in order of preference: the next answers once the one before is at its cap."""
+    names = [md_escape(w.replace("_", " ")) for w in words]
+    return names[0] + (f" (past its cap, then {', then '.join(names[1:])})" if len(names) > 1 else "")
+
+
+def _levers(b: Briefing, seat: Seat) -> list[str]:
+    """Threats, the retaliation menu and officials' mandates of the seat's government (issue 11), if any."""
+    s, g = b.scenario, seat.government
+    spec = next(x for x in s.governments if x.name == g)
+    threats, menu = spec.coercion.threats, spec.coercion.retaliation
+    lines: list[str] = []
+    if threats.propensity > 0:
+        cost = (f"; walking one back costs your leader {threats.audience_cost * threats.publicity:.2f} of utility"
+                if threats.audience_cost > 0 else "")
+        lines.append(f"- **Threats.** Your government can announce a measure {_steps(threats.lead_rounds, 'round')} ahead "
+                     f"(\u201cunless ...\u201d) and then carry it out or walk it back{cost}. How often it does: "
+                     f"{threats.propensity:.0%} of the occasions when talks fail or it is provoked, for fully ready officials.")
+    for rule in menu.rules:
+        caps = "; ".join(f"not beyond {md_escape(str(k).replace('_', ' '))} {v:g}" for k, v in rule.caps.items())
+        lines.append(f"- **Retaliation.** When the other side {_acts(rule.answers)}, you answer with your {_using(rule.using)}, "
+                     f"{rule.proportion:g} step for each step{' (' + caps + ')' if caps else ''}.")
+    for o in s.officials:
+        if o.government == g:
+            for m in o.mandates:
+                moves = [f"raise it {_steps(m.up, 'step')}" if m.up else "", f"lower it {_steps(m.down, 'step')}" if m.down else ""]
+                lines.append(f"- **Mandate.** {md_escape(o.name)} may move {_label(b, m.instrument)} without the "
+                             f"leader: {' or '.join(x for x in moves if x)} from the level the government last set.")
+    return ["## Your levers", "", *lines] if lines else []
+
+
 def _assemble(b: Briefing, seat: Seat, who: list[str]) -> str:
     questions = [f"{k}. {q}" for k, q in enumerate(_questions(b, seat), start=1)]
     parts = [
-        _heading(b, seat), who, _wants(b, seat), _red_lines(b, seat), _if_fail(b, seat), _other_side(b, seat),
+        _heading(b, seat), who, _wants(b, seat), _red_lines(b, seat), _levers(b, seat), _if_fail(b, seat),
+        _other_side(b, seat),
         ["## Questions to prepare", "", *questions] if questions else [], _sources(b, seat), _footer(b),
     ]
     text = "\n".join(line for part in parts for line in [*part, ""])

@@ -361,3 +361,16 @@ def test_a_minimal_scenario_with_an_extendable_agreement_gets_briefs(tiny_data, 
     assert "it is extended by 2 rounds (14 days), at most once, then lapses" in text
     assert "The scenario records no public statement by B's officials." in text
     assert 4 <= len(questions(text)) <= 6
+
+
+def test_a_brief_lists_its_governments_threats_retaliation_and_mandates(tiny_data):
+    """Issue 11: the seat's levers come from the scenario's coercion block and its officials' mandates."""
+    june = load_scenario(DEFAULT)
+    us = briefs.government_brief(june, "US")
+    levers = us[us.index("## Your levers"):us.index("## What you expect if talks fail")]
+    menu = next(g for g in june.governments if g.name == "US").coercion
+    assert f"{menu.threats.propensity:.0%} of the occasions" in levers
+    assert levers.count("- **Retaliation.**") == len(menu.retaliation.rules)
+    assert "- **Mandate.** Lutnick may move US chip export controls on China without the leader: raise it 1 step" in levers
+    # a government with no threats, no menu and no mandates has no such section
+    assert "## Your levers" not in briefs.government_brief(parse_scenario(tiny_data, "tiny"), "A")
