@@ -103,14 +103,15 @@ def test_a_fitted_value_gets_its_basis_where_the_scenario_keeps_it():
     assert owner["name"] == "Bessent" and key == "influence"
 
 
-def synthetic(tmp_path, speed: float, rounds: int = 10):
-    """A shortened January scenario and the record one of its runs writes at economy.stress.speed = `speed`."""
+def synthetic(tmp_path, speed: float, rounds: int = 10, path: str = "economy.stress.speed"):
+    """A shortened January scenario and the record one of its runs writes with `path` (default economy.stress.speed)
+    at `speed`."""
     base = load_scenario(JAN).with_rounds(rounds)
     data = base.model_dump(mode="json")
     data["events"] = [d for e, d in zip(base.events, data["events"]) if base.event_round(e) <= rounds]
     scenario_path = tmp_path / "short.yaml"
     scenario_path.write_text(yaml.safe_dump(data, sort_keys=False))
-    truth = parse_scenario(apply(data, {"economy.stress.speed": speed}))
+    truth = parse_scenario(apply(data, {path: speed}))
     trace = trace_run(truth, 12345)
     lines = ["date,kind,name,value,unit,source,confidence,note\n"]
     for r in range(rounds + 1):
@@ -125,16 +126,19 @@ def synthetic(tmp_path, speed: float, rounds: int = 10):
 
 @pytest.mark.slow
 def test_calibration_recovers_a_known_parameter_within_its_90_percent_interval(tmp_path):
-    scenario_path, record = synthetic(tmp_path, speed=0.6)
+    # The calm markets' floor moves stress in every round, so ten rounds of VIX identify it; the market's speed,
+    # since contacts and officials' moves made runs vary more from seed to seed, no longer narrows in a test's budget.
+    scenario_path, record = synthetic(tmp_path, speed=0.3, path="economy.stress.floor")
     spec = spec_file(
-        tmp_path, scenario=str(scenario_path), observed=str(record), population=30, generations=3, backtest_runs=2
+        tmp_path, scenario=str(scenario_path), observed=str(record), population=30, generations=3, backtest_runs=2,
+        parameters=[{"path": "economy.stress.floor", "bounds": [0.0, 0.6]}],
     )
     result = calibrate(load_calibration(spec), tmp_path / "out", echo=lambda line: None)
     (fit,) = result.posterior
-    assert fit["q05"] <= 0.6 <= fit["q95"], fit
-    assert fit["q95"] - fit["q05"] < 0.5 * (1.0 - 0.05)  # the data narrowed the prior
+    assert fit["q05"] <= 0.3 <= fit["q95"], fit
+    assert fit["q95"] - fit["q05"] < 0.5 * 0.6  # the data narrowed the prior to less than half its width
     calibrated = load_scenario(result.scenario_file)
-    assert calibrated.economy.basis["stress.speed"].startswith("calibration: posterior median")
+    assert calibrated.economy.basis["stress.floor"].startswith("calibration: posterior median")
     assert (tmp_path / "out" / "backtest" / "report.md").exists() and (tmp_path / "out" / "manifest.json").exists()
 
 
