@@ -176,10 +176,12 @@ def test_a_bad_seed_in_the_seat_card_is_refused_on_the_page_and_the_game_still_s
 
 def join_game(page, code: str, seat: str) -> None:
     card = page.locator(".v-card", has_text="Two teams")
-    card.get_by_label("Game code").fill(code)
+    box = card.get_by_label("Game code")
+    box.fill(code)
+    box.press("Enter")  # the text field sends its value to the server on Enter (or blur), not on every key
     card.locator(".team-seat").get_by_role("button", name=seat, exact=True).click()
     page.locator(".team-join").click()
-    page.locator(".team-joined").wait_for(timeout=20_000)
+    page.locator(".team-joined").wait_for(timeout=40_000)
 
 
 def test_two_browsers_play_one_game_each_seeing_its_own_values_and_the_instructor_sees_both(page_server):
@@ -195,7 +197,9 @@ def test_two_browsers_play_one_game_each_seeing_its_own_values_and_the_instructo
     join_game(b.page, code, "China")
     teacher.page.get_by_role("tab", name="Page 4").click()
     card = teacher.page.locator(".v-card", has_text="Instructor")
-    card.get_by_label("Game code").fill(code)
+    box = card.get_by_label("Game code")
+    box.fill(code)
+    box.press("Enter")
     teacher.page.locator(".instructor-watch").click()
     teacher.page.locator(".instructor-prompt").wait_for(timeout=30_000)  # the instructor is asked first
     state = teacher.page.locator(".instructor-state").inner_text()
