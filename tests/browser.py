@@ -120,8 +120,12 @@ class Session:
     def story(self) -> list[str]:
         return self.page.locator(".story-line").all_inner_texts()
 
-    def plot(self) -> str:
-        return self.page.locator("img").first.get_attribute("src") or ""
+    def plot(self) -> bytes:
+        """The chart as drawn now (its pixels): it changes when a step redraws it."""
+        chart = self.page.locator(".vega-embed").first
+        chart.wait_for(timeout=15_000)
+        self.page.wait_for_timeout(300)  # Vega draws on the next animation frames
+        return chart.screenshot()
 
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)

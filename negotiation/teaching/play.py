@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from negotiation.common.errors import InputError, Problem
 from negotiation.common.limits import seed_problem
 from negotiation.game.bargaining import initial_analysis, run_metrics
 from negotiation.game.model import TradeTalksModel
+from negotiation.game.packages import grid
 from negotiation.game.ratification import RatificationRequest
 from negotiation.results import RunResult, manifest, summarise, write_run
 from negotiation.scenario import Role, Scenario, load_scenario, nearest
@@ -58,6 +59,36 @@ class SessionPaused(Exception):
 # ============================================================================ prompts
 
 
+class Question(str):
+    """A question as the terminal prints it, carrying what a screen with real controls offers for it.
+
+    It is still a str to everything that asks (input(), a test's scripted answers, the transcript), so
+    the terminal game and its records do not change; the page (web/dashboard.py) reads `kind` and
+    `choices`, each a pair of the answer as typed at the terminal and its words on a button, and sends
+    the chosen answer back as if it had been typed. Typing stays possible wherever choices are shown.
+    """
+
+    kind: PromptKind
+    choices: tuple[tuple[str, str], ...]
+
+    def __new__(cls, text: str, kind: PromptKind, choices: Sequence[tuple[str, str]] = ()):
+        q = super().__new__(cls, text)
+        q.kind, q.choices = kind, tuple(choices)
+        return q
+
+
+class Table(str):
+    """A table as the terminal prints it, keeping its head and rows for a screen that draws real tables."""
+
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def __new__(cls, text: str, head: Sequence[str], rows: Sequence[Sequence[str]]):
+        t = super().__new__(cls, text)
+        t.head, t.rows = tuple(head), tuple(tuple(str(v) for v in r) for r in rows)
+        return t
+
+
 class Prompter:
     """Asks one seat's questions until an answer makes sense, explaining each mistake.
 
@@ -75,7 +106,7 @@ class Prompter:
     def question(self, kind: PromptKind, prompt: str, parse: Callable[[str], object]):
         while True:
             self.asking = kind
-            word = self.ask(prompt).strip()
+            word = self.ask(Question(prompt, kind, getattr(parse, "choices", ()))).strip()
             if word.lower() in QUIT_WORDS:
                 raise SessionPaused
             if word == "?" and self.again is not None:
@@ -102,17 +133,31 @@ def choice(options: dict[str, str]) -> Callable[[str], str]:
         listed = ", ".join(f"{k} ({v})" for k, v in options.items())
         raise ValueError(f"{word!r} is not a choice here: type {listed}" if word else f"please choose: type {listed}")
 
-    return parse
+    return Offered(parse, tuple(options.items()))
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Offered(Generic[T]):
+    """A parser, with the answers a screen may offer for it as buttons (they become `Question.choices`)."""
+
+    parse: Callable[[str], T]
+    choices: tuple[tuple[str, str], ...]
+
+    def __call__(self, word: str) -> T:
+        return self.parse(word)
 
 
 def wrap(text: str, bullet: str = "  - ") -> str:
     return textwrap.fill(text, WIDTH, initial_indent=bullet, subsequent_indent=" " * len(bullet))
 
 
-def table(head: list[str], rows: list[list[str]], indent: int = 2) -> str:
+def table(head: list[str], rows: list[list[str]], indent: int = 2) -> Table:
     widths = [max(len(str(r[c])) for r in [head, *rows]) for c in range(len(head))]
     lines = ("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in [head, *rows])
-    return "\n".join(" " * indent + line for line in lines)
+    return Table("\n".join(" " * indent + line for line in lines), head, rows)
 
 
 # ============================================================================ what a seat is shown
@@ -184,7 +229,7 @@ def expiry_text(facts: Facts, view) -> list[str]:
             for o in backs]
 
 
-def state_table(facts: Facts, view) -> str:
+def state_table(facts: Facts, view) -> list[str]:
     """Every instrument's level as this seat sees it, its commitments and where they snap back."""
     agreements = [a for a in (view.agreement(h) for h in view.counterparts()) if a is not None]
     rows = []
@@ -198,12 +243,12 @@ def state_table(facts: Facts, view) -> str:
         back = "-" if snap is None else facts.level(spec.name, snap)
         mine = " *" if spec.imposer == view.name else ""
         rows.append([facts.label(spec.name) + mine, facts.level(spec.name, now), agreed, back])
-    lines = [table(["instrument (* yours)", "now", "agreed", "after expiry"], rows)]
+    lines: list[str] = [table(["instrument (* yours)", "now", "agreed", "after expiry"], rows)]
     for a in agreements:
         tail = "; talks go on meanwhile." if a.interim else "."
         lines.append(wrap(f"In force: the {a.name.replace('_', ' ')} with {a.other(view.name)}, until round "
                           f"{a.expiry_round} ({facts.date(a.expiry_round)}){tail}", "  "))
-    return "\n".join(lines)
+    return lines
 
 
 class OpenBook:
@@ -301,7 +346,8 @@ class HumanSeat(Strategy):
 
     def show_state(self, view) -> None:
         self.io.say(f"\n{view.name}, round {view.round} ({self.facts.date(view.round)}):")
-        self.io.say(state_table(self.facts, view))
+        for part in state_table(self.facts, view):  # the table apart, so that a screen can draw it as one
+            self.io.say(part)
         self.io.say("\n".join(standing(view, self.book)))
 
     def show_offer(self, view, offer: Offer, heading: str) -> None:
@@ -455,7 +501,8 @@ def level_parser(f: Facts, name: str, default: float) -> Callable[[str], object]
                              f"{min(lo + spec.step, spec.max):g}")
         return value
 
-    return parse
+    levels = [(f"{v:g}", f.level(name, v)) for v in grid(spec.min, spec.max, spec.step)]
+    return Offered(parse, (("", f"keep {f.level(name, default)}"), *levels, ("=", "keep this and the rest")))
 
 
 def on_steps(value: float, start: float, step: float) -> bool:
@@ -477,7 +524,8 @@ def duration_parser(default: int) -> Callable[[str], int]:
             raise ValueError(f"{value} is out of range: an agreement lasts 1 to 520 rounds")
         return value
 
-    return parse
+    common = sorted({int(default), 4, 8, 13, 26, 52})
+    return Offered(parse, tuple(("" if n == default else str(n), f"{n} rounds") for n in common))
 
 
 VERBS = {"raise": 1, "up": 1, "+": 1, "lower": -1, "down": -1, "-": -1, "hold": 0, "keep": 0}
@@ -503,7 +551,14 @@ def move_parser(f: Facts, view, own: list[str]) -> Callable[[str], tuple[str, fl
             raise ValueError(f"{f.label(name)} is already at its {edge} ({f.level(name, now)})")
         return name, level
 
-    return parse
+    moves = []
+    for k, name in enumerate(own):
+        spec, now = f.s.instrument(name), view.level(name)
+        if now < spec.max:
+            moves.append((f"raise {k + 1}", f"raise {f.label(name)} to {f.level(name, min(spec.max, now + spec.step))}"))
+        if now > spec.min:
+            moves.append((f"lower {k + 1}", f"lower {f.label(name)} to {f.level(name, max(spec.min, now - spec.step))}"))
+    return Offered(parse, (*moves, ("", "done: send these moves")))
 
 
 def find_instrument(f: Facts, own: list[str], ref: str) -> str:
@@ -921,9 +976,11 @@ class Session:
                                  "or Enter for none")
             return word
 
+        choices = (("", "no inject: play the round"), *((n, f"fire {n}") for n in names))
+
         offer = f"fire an inject ({', '.join(names)})" if names else "(no injects in this scenario)"
         return instructor.question("inject", f"Instructor, before round {r}: {offer}; '?' shows the whole "
-                                        "state, 'quit' pauses; Enter for none: ", parse)
+                                        "state, 'quit' pauses; Enter for none: ", Offered(parse, choices))
 
     def fire(self, r: int, name: str, by: Literal["lesson", "instructor"]) -> None:
         event = self.model.inject(name)

@@ -1,4 +1,4 @@
-"""The classroom page: Mesa's SolaraViz with the game's own views. The only module importing Solara.
+"""The classroom page: Mesa's run controls with the game's own views in named tabs. The only module importing Solara.
 
 Serve it with `python run.py ui` (127.0.0.1, the port printed). Each browser session builds its
 own model inside the page component, so two tabs never share a run.
@@ -14,20 +14,20 @@ import warnings
 warnings.filterwarnings("ignore", message=".*ComponentsView: `use_state` found despite early return.*")
 
 import solara  # noqa: E402
-from mesa.visualization import SolaraViz, solara_viz  # noqa: E402
+from mesa.visualization.solara_viz import ModelController  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
 from negotiation.common.errors import InputError  # noqa: E402
 from negotiation.common.limits import seed_problem  # noqa: E402
 from negotiation.common.pages import render  # noqa: E402
 from negotiation.teaching.instructor import whole_state  # noqa: E402
+from negotiation.web.charts import run_chart  # noqa: E402
 from negotiation.web.dashboard import (  # noqa: E402
     RANGES,
     TABLES,
     DashboardModel,
     SeatBridge,
     agreement_rows,
-    figure_png,
     scenario_choices,
     scenario_path,
     served_scenario,
@@ -38,21 +38,8 @@ from negotiation.web.dashboard import (  # noqa: E402
 )
 
 DEFAULT = served_scenario()
-
-# Mesa 3.3's SolaraViz gives every card half the page width and a fixed height, which leaves the
-# plot too small to read on a projector and clips the seat's screen. Stack the cards at full width
-# instead (the cards stay draggable and resizable); SolaraViz looks this function up when it lays
-# out a page, so replacing it here changes only this app.
-def _full_width_layout(num_components: int) -> list[dict]:
-    heights = [22, 12] if num_components == 2 else [22] * num_components
-    layout, y = [], 0
-    for i, h in enumerate(heights[:num_components]):
-        layout.append({"i": i, "w": 12, "h": h, "moved": False, "x": 0, "y": y})
-        y += h
-    return layout
-
-
-solara_viz.make_initial_grid_layout = _full_width_layout
+# The tabs of the page, in order: named for what a class does there.
+TABS = ("The run", "Where things stand", "Play a seat", "Two teams", "Instructor")
 
 
 def _slider(name: str, label: str, step: float, value: float | None = None) -> dict:
@@ -62,7 +49,7 @@ def _slider(name: str, label: str, step: float, value: float | None = None) -> d
             "label": label}
 
 
-MODEL_PARAMS = {
+MODEL_PARAMS: dict[str, dict] = {
     # `scenario_name`, not `scenario`: Mesa 3.5's SolaraViz passes a `scenario` of its own when it resets a model.
     "scenario_name": {"type": "Select", "value": DEFAULT, "values": scenario_choices(), "label": "Scenario"},
     "seed": {"type": "SliderInt", "value": 1, "min": 0, "max": 999, "step": 1, "label": "Seed"},
@@ -89,13 +76,14 @@ def _table(rows: list[dict]) -> None:
 
 
 @solara.component
-def RunPlot(model):
-    """Instruments over time with agreements, expiries and detected violations marked; utilities; trade and stress."""
+def RunChart(model):
+    """The run so far: instruments, utilities, trade and stress, with agreements, expiries, violations and threats
+    marked; hover a line for its value, a rule for what happened (web/charts.py builds the chart)."""
     update_counter.get()
     with solara.Card(f"Round {model.round} of {model.rounds}: the run so far"):
         for problem in model.problems:  # a control's value the server refused, and what it used instead
             solara.Error(problem, classes=["control-problem"])
-        solara.Image(figure_png(model), width="100%")
+        solara.widgets.VegaLite.element(spec=run_chart(model))
 
 
 SCROLL = {"max-height": "560px", "overflow-y": "auto"}
@@ -137,14 +125,12 @@ SEAT_OUT = os.environ.get("NEGOTIATION_SEAT_OUT", "outputs/browser")
 
 @solara.component
 def SeatView(model):
-    """Take a government's seat: the terminal game's questions as a form, bots in the other seats."""
-    _, set_version = solara.use_state(0)
+    """Take a government's seat: the terminal game's questions with real controls, bots in the other seats."""
+    version, set_version = solara.use_state(0)
     bridge = solara.use_memo(lambda: SeatBridge(), dependencies=[])  # one per browser session
-    bridge.notify = lambda: set_version(lambda v: v + 1)
     seat, set_seat = solara.use_state(model.config.governments[0].name)
     seed, set_seed = solara.use_state(model.seed)
     started, set_started = solara.use_state(False)
-    answer, set_answer = solara.use_state("")
     refused, set_refused = solara.use_state("")
 
     def game():
@@ -152,11 +138,8 @@ def SeatView(model):
             bridge.play(str(scenario_path(model.scenario_choice)), seat, seed, SEAT_OUT)
 
     solara.use_thread(game, dependencies=[started])
+    solara.use_thread(lambda: watch(lambda: screen_key(bridge), set_version) if started else None, dependencies=[started])
     solara.use_effect(lambda: bridge.close, [])  # a closed tab ends its game: the session is saved
-
-    def send():
-        bridge.answer(answer)
-        set_answer("")
 
     def take_seat():
         """Start the game only with a seed the CLI would accept; otherwise say why, and wait."""
@@ -175,19 +158,7 @@ def SeatView(model):
             if refused:
                 solara.Error(refused, classes=["seat-refused"])
             return
-        with solara.Column(style={"max-height": "520px", "overflow": "auto"}):
-            # the newest screenful: the questions come last, as at a terminal
-            _html("pre", "\n".join("\n".join(bridge.lines).splitlines()[-34:]),
-                  **{"class": "seat-screen", "style": "font-size: 12px; line-height: 1.3; white-space: pre-wrap"})
-        if bridge.prompt is not None:
-            solara.Text(bridge.prompt.strip(), classes=["seat-prompt"], style={"font-weight": "bold"})
-            solara.InputText("Your answer", value=answer, on_value=set_answer, continuous_update=True)
-            solara.Button("Send", on_click=send, color="primary")
-        elif bridge.end is not None:
-            _html("p", f"Game over. {bridge.end.message} Debrief: python run.py debrief {bridge.end.folder}",
-                  **{"class": "seat-end"})
-        elif bridge.error:
-            solara.Error(bridge.error)
+        SeatScreen(bridge, "seat", version)
 
 
 def screen_key(bridge: SeatBridge) -> tuple:
@@ -211,22 +182,31 @@ def watch(key, set_version, every: float = 0.2) -> None:
 
 @solara.component
 def SeatScreen(bridge: SeatBridge, css: str = "seat", version: int = 0):
-    """A seat's screen in the browser: the newest screenful of its game, its question, an answer box.
+    """A seat's screen in the browser: what its game said (tables as tables), and its question with real controls.
 
-    `version` changes whenever the game says or asks something, so that the screen is drawn again."""
+    A question that offers choices shows them as buttons (a level, a duration, accept/reject/counter,
+    a move); the answer box below takes any answer the terminal would, so nothing a player could type
+    is lost. `version` changes whenever the game says or asks something, so that the screen is drawn again.
+    """
     answer, set_answer = solara.use_state("")
 
-    def send():
-        bridge.answer(answer)
+    def send(text: str) -> None:
+        bridge.answer(text)
         set_answer("")
 
-    with solara.Column(style={"max-height": "520px", "overflow": "auto"}):
-        _html("pre", "\n".join("\n".join(bridge.lines).splitlines()[-34:]),
-              **{"class": f"{css}-screen", "style": "font-size: 12px; line-height: 1.3; white-space: pre-wrap"})
+    solara.HTML(tag="div", unsafe_innerHTML=render("web/screen.html", blocks=bridge.screen(), css=css))
     if bridge.prompt is not None:
         solara.Text(bridge.prompt.strip(), classes=[f"{css}-prompt"], style={"font-weight": "bold"})
-        solara.InputText("Your answer", value=answer, on_value=set_answer, continuous_update=True)
-        solara.Button("Send", on_click=send, color="primary", classes=[f"{css}-send"])
+        choices = bridge.choices
+        if choices:
+            with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=[f"{css}-choices"]):
+                for said, words in choices:  # what Enter would choose (keep, done, no inject) is the filled button
+                    solara.Button(words, on_click=lambda said=said: send(said), outlined=said != "", color="primary",
+                                  classes=[f"{css}-choice"], style={"text-transform": "none"})
+        with solara.Row():
+            solara.InputText("Or type your answer" if choices else "Your answer", value=answer, on_value=set_answer,
+                             continuous_update=True)
+            solara.Button("Send", on_click=lambda: send(answer), color="primary", classes=[f"{css}-send"])
     elif bridge.end is not None:
         _html("p", f"Game over. {bridge.end.message} Debrief: python run.py debrief {bridge.end.folder}",
               **{"class": f"{css}-end"})
@@ -345,14 +325,59 @@ def InstructorView(model):
 
 
 @solara.component
+def Settings(params: solara.Reactive[dict]):
+    """The settings a new game starts with (Reset applies them); every slider shows its value as it stands."""
+
+    def setter(name: str):
+        return lambda value: params.set({**params.value, name: value})
+
+    for name, spec in MODEL_PARAMS.items():
+        value = params.value[name]
+        if spec["type"] == "Select":
+            solara.Select(spec["label"], values=spec["values"], value=value, on_value=setter(name))
+            continue
+        slider = solara.SliderInt if spec["type"] == "SliderInt" else solara.SliderFloat
+        solara.Text(f"{spec['label']}: {value:g}", classes=["setting-value"])
+        slider("", value=value, min=spec["min"], max=spec["max"], step=spec["step"], on_value=setter(name),
+               tick_labels="end_points")
+
+
+@solara.component
 def Page():
-    # Built inside the component: one model per browser session (a module-level model would be shared).
-    model = solara.use_memo(lambda: DashboardModel(scenario_name=DEFAULT), dependencies=[])
-    SolaraViz(
-        model,
-        components=[(RunPlot, 0), (StoryView, 0), (StateView, 1), (UtilityView, 1), (SeatView, 2), (TeamsView, 3),
-                    (InstructorView, 4)],
-        model_params=MODEL_PARAMS,
-        name="Trade talks: the 2025 US-China negotiation game",
-        play_interval=600,
-    )
+    """The classroom page: Mesa's run controls in the sidebar, the game's views in named tabs.
+
+    Mesa's SolaraViz names its tabs "Page 0", "Page 1"..., which tells a class nothing; this page puts
+    Mesa's own ModelController (step, play, reset) beside its own settings and tabs instead.
+    Built inside the component: one model per browser session (a module-level model would be shared).
+    """
+    first = solara.use_memo(lambda: DashboardModel(scenario_name=DEFAULT), dependencies=[])
+    model: solara.Reactive[DashboardModel] = solara.use_reactive(first)
+    params = solara.use_reactive({name: spec["value"] for name, spec in MODEL_PARAMS.items()})
+    interval = solara.use_reactive(600)
+    every, threads = solara.use_reactive(1), solara.use_reactive(False)  # ModelController reads these as reactives
+    tab = solara.use_reactive(0)
+    with solara.AppBar():
+        solara.AppBarTitle("Trade talks: the 2025 US-China negotiation game")
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Run"):
+            ModelController(model, model_parameters=params, play_interval=interval, render_interval=every,
+                            use_threads=threads)
+            solara.Text(f"Pause between rounds when playing: {interval.value} ms")
+            solara.SliderInt("", value=interval, min=100, max=2000, step=100)
+        with solara.Card("Settings (Reset starts a new game with them)"):
+            Settings(params)
+    # Not lazy: a seat's game lives in its tab's component, and must not end when the class looks at another tab.
+    # Only the run's views redraw at each step; the seats' screens redraw when their own game speaks.
+    with solara.lab.Tabs(value=tab, lazy=False):
+        with solara.lab.Tab(TABS[0]):
+            RunChart(model.value)
+            StoryView(model.value)
+        with solara.lab.Tab(TABS[1]):
+            StateView(model.value)
+            UtilityView(model.value)
+        with solara.lab.Tab(TABS[2]):
+            SeatView(model.value)
+        with solara.lab.Tab(TABS[3]):
+            TeamsView(model.value)
+        with solara.lab.Tab(TABS[4]):
+            InstructorView(model.value)

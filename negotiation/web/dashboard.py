@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from negotiation.common.errors import InputError
@@ -26,6 +25,7 @@ from negotiation.game.model import TradeTalksModel
 from negotiation.scenario import Role, Scenario, load_scenario, nearest, parse_scenario
 from negotiation.story import agreement_name, day, label, level_text, sentence
 from negotiation.strategies import STRATEGIES, make_strategy
+from negotiation.teaching.play import Question, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from negotiation.teaching.play import Session, SessionEnd
@@ -172,14 +172,6 @@ def strategy_choices() -> list[str]:
     return ["scenario", *sorted(STRATEGIES)]
 
 
-def figure_png(model: TradeTalksModel) -> bytes:
-    """The run so far, drawn like `run.png` (tariffs, controls, utilities, trade and stress)."""
-    from negotiation.results.plots import plot_run
-
-    view = SimpleNamespace(scenario=model.config, rows=model.rows, log=model.log, seed=model.seed, rounds=model.rounds)
-    return plot_run(view, dpi=72, quick=True)
-
-
 def state_rows(model: TradeTalksModel) -> list[dict]:
     """Every instrument's level now, in words, for the page's table."""
     s = model.config
@@ -238,6 +230,33 @@ class SeatBridge:
     def say(self, text: str) -> None:
         self.lines.append(text)
         self.notify()
+
+    def screen(self, last: int = 40) -> list[dict]:
+        """The newest of what the game said, as blocks for the page: tables as tables, the rest as text.
+
+        The game's tables (play.Table) keep their head and rows; runs of text between them are joined,
+        and only the newest `last` lines of text are kept, as at a terminal that scrolls."""
+        blocks: list[dict] = []
+        budget = last
+        for item in reversed(self.lines):
+            if budget <= 0:
+                break
+            if isinstance(item, Table):
+                blocks.append({"head": list(item.head), "rows": [list(r) for r in item.rows]})
+                budget -= len(item.rows) + 1
+                continue
+            lines = str(item).strip("\n").splitlines()[-budget:]
+            budget -= len(lines)
+            if blocks and "text" in blocks[-1]:
+                blocks[-1]["text"] = "\n".join(lines) + "\n" + blocks[-1]["text"]
+            else:
+                blocks.append({"text": "\n".join(lines)})
+        return blocks[::-1]
+
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """The answers the pending question offers as buttons (play.Question.choices); none if it offers none."""
+        return self.prompt.choices if isinstance(self.prompt, Question) else ()
 
     def ask(self, prompt: str) -> str:
         import queue

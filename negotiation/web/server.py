@@ -7,6 +7,9 @@ browser then sends the attacker's host name, or origin. `HostGuard` answers only
 such a host; everything else gets 400 (or a refused WebSocket) before Solara sees it. It wraps
 Solara's ASGI app from outside, as any ASGI middleware does.
 
+`CdnAliases` lets the page's charts load offline: Solara's chart widget asks for Vega by major
+version, which the stored assets hold only by exact version.
+
 Run with `python -m negotiation.web.server --port P [--allow-host NAME ...]` (what `run.py ui` does).
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import warnings
+from pathlib import Path
 from urllib.parse import urlsplit
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -63,6 +67,42 @@ class HostGuard:
             await send({"type": "websocket.close", "code": 1008})
 
 
+CDN_PATH = "/_solara/cdn/"
+
+
+class CdnAliases:
+    """ASGI middleware: serve `vega@5/...` from the shipped `vega@5.21.0/...` (and so on), on a machine with no network.
+
+    Solara's chart widget asks its asset cache for vega@5, vega-lite@5 and vega-embed@6 by major version,
+    while solara-assets stores them by exact version; the cache would fetch the alias from a public CDN,
+    which an offline classroom machine (and CI) cannot reach. Each alias is resolved, once, to the newest
+    stored version of that major, and the request's path rewritten before Solara sees it.
+    """
+
+    def __init__(self, app, cache: Path):
+        self.app = app
+        self.aliases: dict[str, str] = {}
+        stored = sorted((p.name for p in cache.iterdir() if p.is_dir()), key=_version_key) if cache.is_dir() else []
+        for name in stored:  # ascending: the newest of each major wins
+            package, _, version = name.rpartition("@")
+            if package and version.count(".") == 2:
+                self.aliases[f"{package}@{version.split('.')[0]}"] = name
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith(CDN_PATH):
+            first, _, rest = path[len(CDN_PATH):].partition("/")
+            if first in self.aliases:
+                path = f"{CDN_PATH}{self.aliases[first]}/{rest}"
+                scope = {**scope, "path": path, "raw_path": path.encode()}
+        await self.app(scope, receive, send)
+
+
+def _version_key(name: str) -> tuple:
+    package, _, version = name.rpartition("@")
+    return (package, *(int(p) if p.isdigit() else 0 for p in version.split(".")))
+
+
 def allowed_hosts() -> tuple[str, ...]:
     """Loopback names, and those `--allow-host` added (through the environment, to the server process)."""
     extra = [h.strip() for h in os.environ.get(HOSTS_ENV, "").split(",") if h.strip()]
@@ -73,9 +113,10 @@ def application():
     """Solara's app for the classroom page, wrapped in the host check."""
     os.environ["SOLARA_APP"] = APP  # read when Solara's server module loads
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    from solara.server import settings
     from solara.server.starlette import app as solara_app
 
-    return HostGuard(solara_app, allowed_hosts())
+    return HostGuard(CdnAliases(solara_app, Path(settings.assets.proxy_cache_dir)), allowed_hosts())
 
 
 def main(argv: list[str] | None = None) -> None:

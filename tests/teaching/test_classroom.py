@@ -400,3 +400,45 @@ def test_two_teams_in_two_terminals_on_one_machine(tmp_path):
                 os.close(tty)
     story = next((tmp_path / "out").glob("*/story.md")).read_text()
     assert "China raises its tariff on US 10% -> 20% (the players' decision)." in story
+
+
+# ============================================================================ the seat's real controls (item 4)
+
+
+@pytest.mark.parametrize("seats", [["US"], ["China"], ["US", "China"]])
+def test_every_choice_a_question_offers_as_a_button_is_an_answer_the_game_accepts(tmp_path, seats):
+    """The page's buttons send the answers a question offers (play.Question.choices) as if typed; a game driven
+    only by them, at random, never hears "that is not an answer" and reaches its end. Every question that
+    offers choices says what kind it is, and the kinds the page shows as buttons all occur."""
+    import random
+
+    from negotiation.teaching.play import Question
+
+    for seed in range(3):
+        pick, kinds, refused = random.Random(seed), set(), []
+
+        def ask(prompt):
+            if "press Enter when only your team can see" in prompt:  # two teams at one terminal: not a question
+                return ""
+            assert isinstance(prompt, Question) and prompt.choices, prompt
+            kinds.add(prompt.kind)  # noqa: B023 - each seed's own set, used before the next seed begins
+            return pick.choice(prompt.choices)[0]  # noqa: B023
+
+        def say(text):
+            if str(text).startswith("  ! "):  # how a question says an answer made no sense (Prompter.question)
+                refused.append(text)  # noqa: B023 - as above
+
+        end = start(DEFAULT, seats, seed=seed, rounds=6, out=tmp_path, plot=False, instructor=True, ask=ask, say=say)
+        assert not end.paused and refused == [], (seed, refused)
+        assert {"propose", "act", "inject"} <= kinds, kinds
+
+
+def test_a_level_question_offers_the_instruments_whole_grid_and_its_top():
+    from negotiation.teaching.play import Facts, level_parser
+
+    f = Facts(load_scenario(DEFAULT))
+    parse = level_parser(f, "us_tariff_cn", 30)
+    answers = [a for a, _ in parse.choices]
+    assert answers[0] == "" and answers[-1] == "=" and "145" in answers and "140" in answers and "143" not in answers
+    assert dict(parse.choices)["145"] == "145%" and dict(parse.choices)[""] == "keep 30%"
+    assert all(parse(a) is not None for a in answers)

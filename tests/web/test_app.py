@@ -20,11 +20,34 @@ def test_the_page_loads_offline_without_console_errors(page_server):
     s = Session(browser, url)
     assert s.round() == 0
     assert "Trade talks" in s.page.content()
-    s.page.get_by_role("tab", name="Page 1").click()
+    s.page.get_by_role("tab", name="Where things stand").click()
     s.page.get_by_text("Agreements in force").wait_for(timeout=15_000)
     assert "Geneva truce" in s.page.content() and "round 10 (7 Aug 2025)" in s.page.content()
     s.shot("page-loaded-state")
-    s.page.get_by_role("tab", name="Page 0").click()
+    s.page.get_by_role("tab", name="The run").click()
+    assert s.page.get_by_role("tab").all_inner_texts() == ["THE RUN", "WHERE THINGS STAND", "PLAY A SEAT", "TWO TEAMS", "INSTRUCTOR"]
+    assert s.errors == [] and s.external == [] and not s.broken()
+    s.close()
+
+
+def test_the_chart_answers_a_hover_with_the_value_in_words_and_marks_the_agreement(page_server):
+    """Issue 15: an interactive chart (Vega-Lite, drawn in the browser), not a redrawn picture."""
+    url, browser = page_server
+    when, _ = first_agreement()
+    s = Session(browser, url)
+    s.step(when)
+    chart = s.page.locator(".vega-embed").first
+    box = chart.bounding_box()
+    assert box is not None
+    tip = s.page.locator("#vg-tooltip-element")
+    seen = []
+    for dx in range(60, 420, 30):  # across the tariffs panel, until a line's point answers
+        s.page.mouse.move(box["x"] + dx, box["y"] + 120)
+        s.page.wait_for_timeout(150)
+        if tip.count() and tip.is_visible():
+            seen.append(tip.inner_text())
+    assert any("tariff on" in text and "%" in text and "2025" in text for text in seen), seen
+    s.shot("page-chart-hover")
     assert s.errors == [] and s.external == [] and not s.broken()
     s.close()
 
@@ -91,6 +114,7 @@ def test_two_sessions_stay_apart(page_server):
 
 
 ANSWERS = ["p", "10", "0", "0", "2", "1", "", "", "y"]  # US offers a package in round 1 (purchases as now); China counters
+BUTTONS = {"p": "propose", "y": "yes", "a": "accept", "r": "reject", "10": "10%"}  # answers given by a button
 
 
 def terminal_reference(tmp_path, last: str) -> list[str]:
@@ -119,18 +143,22 @@ def test_a_seat_in_the_browser_plays_by_the_terminal_rules(page_server, tmp_path
     assert "China counters" in reference and outcome in reference
     s = Session(browser, url)
     page = s.page
-    page.get_by_role("tab", name="Page 2").click()
+    page.get_by_role("tab", name="Play a seat").click()
     page.get_by_role("button", name="Take the seat").click()
     for text in ANSWERS + [last]:
         page.locator(".seat-prompt").wait_for(timeout=20_000)
-        box = page.get_by_label("Your answer")
-        box.fill(text)
         before = page.locator(".seat-screen").inner_text()
-        page.get_by_role("button", name="Send").click()
+        if text in BUTTONS:  # the seat's real controls: a button for each choice the question offers
+            page.locator(".seat-choice").filter(has_text=BUTTONS[text]).first.click()
+        else:  # typed as at the terminal
+            page.get_by_label("Your answer").fill(text)
+            page.locator(".seat-send").click()
         page.wait_for_function("(b) => document.querySelector('.seat-screen').innerText !== b", arg=before, timeout=20_000)
     page.get_by_text("Move one", exact=False).first.wait_for(timeout=20_000)
     screen = page.locator(".seat-screen").inner_text()
     assert "China counters" in screen and outcome in screen
+    offer = page.locator(".seat-table").filter(has_text="in the package")  # the offers drawn as tables
+    assert offer.count() >= 1 and "US tariff on China" in offer.first.inner_text()
     if last == "a":
         assert "Agreement signed between China and US" in screen
     else:
@@ -158,7 +186,7 @@ def test_a_bad_seed_in_the_seat_card_is_refused_on_the_page_and_the_game_still_s
     url, browser = page_server
     s = Session(browser, url)
     page = s.page
-    page.get_by_role("tab", name="Page 2").click()
+    page.get_by_role("tab", name="Play a seat").click()
     seed = page.locator(".v-card", has_text="Take a seat").get_by_label("Seed")  # not the sidebar's slider
     seed.fill("-5")
     seed.press("Enter")
@@ -188,14 +216,14 @@ def test_two_browsers_play_one_game_each_seeing_its_own_values_and_the_instructo
     """Issue 15: two teams, a browser each, one game on the server (by its code), and the instructor's view."""
     url, browser = page_server
     a, b, teacher = Session(browser, url), Session(browser, url), Session(browser, url)
-    a.page.get_by_role("tab", name="Page 3").click()
+    a.page.get_by_role("tab", name="Two teams").click()
     a.page.locator(".team-open").click()
     code = a.page.locator(".team-code").inner_text().split(":")[1].strip()
     assert len(code) == 4
     join_game(a.page, code, "US")
-    b.page.get_by_role("tab", name="Page 3").click()
+    b.page.get_by_role("tab", name="Two teams").click()
     join_game(b.page, code, "China")
-    teacher.page.get_by_role("tab", name="Page 4").click()
+    teacher.page.get_by_role("tab", name="Instructor").click()
     card = teacher.page.locator(".v-card", has_text="Instructor")
     box = card.get_by_label("Game code")
     box.fill(code)
