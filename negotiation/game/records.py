@@ -499,17 +499,34 @@ class SummitRefused(Record):
 
 @dataclass(frozen=True)
 class OfficialMoved(Record):
-    """One of the actor government's officials moved an instrument it holds, within its mandate."""
+    """One of the actor government's officials moved an instrument it holds, within its mandate.
+
+    `consented`: its government's players were asked first and let it (a seat played by people)."""
 
     kind: ClassVar[LogKind] = LogKind.DOMESTIC
     official: str
     change: Change
     escalate: bool
+    consented: bool = False
 
     @property
     def data(self) -> dict:
         return {"official": self.official, "instrument": self.change.instrument, "from": self.change.before,
-                "to": self.change.after}
+                "to": self.change.after, **({"consented": True} if self.consented else {})}
+
+
+@dataclass(frozen=True)
+class OfficialStopped(Record):
+    """An official would have moved an instrument within its mandate, and its government's players stopped it."""
+
+    kind: ClassVar[LogKind] = LogKind.DOMESTIC
+    official: str
+    instrument: str
+    level: float
+
+    @property
+    def data(self) -> dict:
+        return {"official": self.official, "instrument": self.instrument, "level": self.level, "stopped": True}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from negotiation.game.records import (
     OfferMade,
     OfficialMoved,
     OfficialRefused,
+    OfficialStopped,
     OpenBreach,
     QuietBreach,
     Ratified,
@@ -348,8 +349,19 @@ def official_title(s: Scenario, name: str) -> str:
 
 @sentence.register
 def _(r: OfficialMoved, s: Scenario, viewer: str | None = None) -> str:
+    if r.consented:
+        return (f"{official_title(s, r.official)} moves within its mandate, with the consent of {r.actor}'s players: "
+                f"{change_text(s, r.change)} (an act of {r.actor}).")
     return (f"{official_title(s, r.official)} moves on its own, within its mandate: {change_text(s, r.change)} "
             f"(an act of {r.actor}).")
+
+
+@sentence.register
+def _(r: OfficialStopped, s: Scenario, viewer: str | None = None) -> str:
+    if not sees(viewer, r.actor or ""):
+        return f"{r.actor} keeps {label(s.instrument(r.instrument))} where it is."
+    return (f"{official_title(s, r.official)} would take {label(s.instrument(r.instrument))} to "
+            f"{level_text(s, r.instrument, r.level)} within its mandate; {r.actor}'s players stopped it.")
 
 
 @sentence.register

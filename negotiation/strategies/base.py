@@ -66,6 +66,12 @@ class Strategy(ABC):
         """Give in to a threat against us (meet its condition now)? By default when that beats defying it."""
         return threats.meet_condition(view, threat)
 
+    def allows_official_move(self, view: View, official: str, instrument: str, level: float) -> bool | None:
+        """May `official` move `instrument` to `level` on its own, within its mandate? None: nobody is asked, the
+        official acts (a bot's officials; the domestic phase draws whether they do). A person's seat is asked
+        first and answers True or False (issue 15)."""
+        return None
+
     def keeps_commitments(self, view: View) -> bool:
         """Does this government keep its commitments unless it decides otherwise in `act`? Bots may break them
         quietly, as their officials' traits draw (compliance); a person's seat is never broken for them."""

@@ -323,6 +323,18 @@ class HumanSeat(Strategy):
     def keeps_commitments(self, view) -> bool:
         return True  # the players decide any breach themselves, in `act`: the model never breaks one for them
 
+    def allows_official_move(self, view, official: str, instrument: str, level: float) -> bool:
+        """An official of this seat would move an instrument it holds, within its mandate: the players decide."""
+        f = self.facts
+        self.brief(view)
+        who = next((o.title or o.name for o in f.s.officials if o.name == official), official)
+        self.io.say(wrap(f"{who} would move, within the mandate the scenario gives them: {f.label(instrument)} "
+                         f"{f.level(instrument, view.level(instrument))} -> {f.level(instrument, level)}. "
+                         f"{f.s.instrument(instrument).target} would see it as your government's act.", "  "))
+        answer = self.io.question("mandate", f"Let {official} do it? [y]es or [n]o (stop them): ",
+                                  choice({"y": "yes", "n": "no"}))
+        return answer == "y"
+
     # -- what the seat sees -----------------------------------------------------------------
 
     def brief(self, view, drop_last: bool = False) -> None:
@@ -664,6 +676,9 @@ class Handover(Strategy):
 
     def keeps_commitments(self, view) -> bool:
         return self.player(view).keeps_commitments(view)
+
+    def allows_official_move(self, view, official, instrument, level):
+        return self.player(view).allows_official_move(view, official, instrument, level)
 
 
 # ============================================================================ seats

@@ -33,7 +33,7 @@ from negotiation.scenario.schema import MAX_ROUNDS
 TRANSCRIPT = "transcript.json"
 JOURNAL_SUFFIX = ".answers.jsonl"  # transcript.json's journal: transcript.answers.jsonl
 INSTRUCTOR = "(instructor)"  # the seat name of the instructor's answers (not a valid government name)
-PromptKind = Literal["propose", "level", "duration", "send", "respond", "act", "ratify", "inject"]
+PromptKind = Literal["propose", "level", "duration", "send", "respond", "act", "ratify", "inject", "mandate"]
 # The fields that set a session up, which `header_digest` protects. The paths (scenario_file,
 # lesson_file, replay_of) are left out so that a class may move its files: the scenario's own hash
 # still guards what was played, and the lesson is stored whole.

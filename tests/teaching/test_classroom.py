@@ -17,7 +17,7 @@ from negotiation.teaching.play import start
 from negotiation.teaching.transcript import INSTRUCTOR
 
 ROUNDS = 8  # the Geneva truce is in force from round 1: bot governments break it quietly within 8 rounds in many seeds
-ENTER_ONLY = {"defaults": {"propose": "n", "respond": "r", "act": "", "ratify": "n", "inject": ""}}
+ENTER_ONLY = {"defaults": {"propose": "n", "respond": "r", "act": "", "ratify": "n", "inject": "", "mandate": "n"}}
 
 
 def quiet_breaches(log, government: str) -> list:
@@ -288,7 +288,7 @@ def answer_when_asked(bridge, answers: dict[str, str], stop) -> None:
 
 
 BROWSER_ANSWERS = {"[p]ropose a package or [n]o offer": "n", "[a]ccept, [r]eject or [c]ounter?": "r",
-                   "[a]ccept or [r]eject": "r", "Instructor,": ""}
+                   "[a]ccept or [r]eject": "r", "Instructor,": "", "(stop them)": "n"}
 
 
 def test_two_browsers_join_one_game_on_the_server_and_each_sees_only_its_own_values(tmp_path):
@@ -442,3 +442,38 @@ def test_a_level_question_offers_the_instruments_whole_grid_and_its_top():
     assert answers[0] == "" and answers[-1] == "=" and "145" in answers and "140" in answers and "143" not in answers
     assert dict(parse.choices)["145"] == "145%" and dict(parse.choices)[""] == "keep 30%"
     assert all(parse(a) is not None for a in answers)
+
+
+@pytest.mark.parametrize("answer", ["n", "y"])
+def test_an_official_of_a_human_seat_asks_the_players_before_moving_within_its_mandate(tmp_path, answer):
+    """Item 1: Lutnick may raise chip controls a step on his own (his mandate); with people in the US seat he asks
+    first. Stopped, nothing moves and the story says the players stopped him; allowed, the story says they consented."""
+    from test_play import Player, same_files
+
+    from negotiation.game.records import OfficialMoved, OfficialStopped
+    from negotiation.story import sentence
+    from negotiation.teaching.play import replay
+
+    p = Player(defaults={**ENTER_ONLY["defaults"], "mandate": answer})
+    end = start(DEFAULT, ["US"], seed=2, rounds=2, out=tmp_path, plot=False, ask=p.ask, say=p.say)
+    assert "Howard Lutnick would move, within the mandate the scenario gives them: US chip" in p.text
+    assert any("Let Lutnick do it?" in line for line in p.screen)
+    log, s = end.result.log, load_scenario(DEFAULT)
+    moves = [e for e in log if isinstance(e, (OfficialMoved, OfficialStopped)) and e.round == 1]
+    assert len(moves) == 1 and moves[0].official == "Lutnick"
+    chips = [r["level_us_chips_cn"] for r in end.result.rows[:2]]
+    if answer == "n":
+        assert isinstance(moves[0], OfficialStopped) and chips[0] == chips[1]
+        assert "US's players stopped it" in sentence(moves[0], s)
+    else:
+        assert isinstance(moves[0], OfficialMoved) and moves[0].consented and chips[1] > chips[0]
+        assert "with the consent of US's players" in sentence(moves[0], s)
+    same_files(end.folder, replay(end.transcript, out=tmp_path / "again", ask=None, say=None, plot=False).folder)
+    bot_moves: list = []  # with bots in every seat, officials move and nobody is asked
+    for seed in range(30):
+        bots = TradeTalksModel(s, seed)
+        bots.run()
+        bot_moves += [e for e in bots.log if isinstance(e, (OfficialMoved, OfficialStopped))]
+        if bot_moves:
+            break
+    assert bot_moves and all(isinstance(e, OfficialMoved) and not e.consented for e in bot_moves)

@@ -36,7 +36,7 @@ RUN_FILES = ("rounds.csv", "log.csv", "story.md", "summary.json")
 KINDS = (("Your turn to propose", "propose"), ("Send your", "send"), ("(now ", "level"),
          ("Lasting how many", "duration"), ("or [c]ounter?", "respond"), ("counter-offer?", "respond"),
          ("Move one", "act"), ("Do you ratify", "ratify"), ("Instructor,", "inject"),
-         ("press Enter when only your team", "handover"))
+         ("press Enter when only your team", "handover"), ("(stop them)", "mandate"))
 
 
 class Player:

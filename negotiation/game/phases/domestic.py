@@ -27,6 +27,7 @@ from negotiation.game.records import (
     InfluenceShifted,
     OfficialMoved,
     OfficialRefused,
+    OfficialStopped,
     Ratified,
     TalksBrokeOff,
 )
@@ -75,12 +76,19 @@ def move(game: Game, official: OfficialLike, mandate: Mandate, u: float, propens
             state.log.append(OfficialRefused(state.round, inst.imposer, official.name, inst.name, new, why))
             state.counts.official_moves_refused[inst.imposer] += 1
         return
+    gov = game.governments[inst.imposer]
+    consent = gov.strategy.allows_official_move(gov.view, official.name, inst.name, new)
+    if consent is False:  # the players stopped it; the official may press again in a later round
+        state.log.append(OfficialStopped(state.round, inst.imposer, official.name, inst.name, new))
+        state.counts.official_moves_refused[inst.imposer] += 1
+        return
     state.levels[k] = new
     state.mandate_base[k] = (base, new, False)
     escalate = hostile_sign(inst.kind) * (new - level) > 0
     (state.counts.escalations if escalate else state.counts.de_escalations)[inst.imposer] += 1
     state.counts.official_moves[inst.imposer] += 1
-    state.log.append(OfficialMoved(state.round, inst.imposer, official.name, Change(inst.name, level, new), escalate))
+    state.log.append(OfficialMoved(state.round, inst.imposer, official.name, Change(inst.name, level, new), escalate,
+                                   consented=consent is True))
     learn(game, inst.name, inst.imposer, inst.target, new, official.name)
     kind = ObservationKind.ESCALATION if escalate else ObservationKind.DEESCALATION
     state.pending.append(Observation(state.round, inst.imposer, inst.target, kind, inst.name, inst.kind,
