@@ -44,6 +44,13 @@ def free_port() -> int:
 @contextmanager
 def serve(scenario: str = "june_2025_call"):
     """`python run.py ui` on a free port; yields its address once it answers."""
+    with serving(scenario) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving(scenario: str = "june_2025_call"):
+    """As `serve`, yielding the server's process beside its address (the benchmark reads its CPU time)."""
     import tempfile
 
     port = free_port()
@@ -63,7 +70,7 @@ def serve(scenario: str = "june_2025_call"):
                 if time.time() > deadline or proc.poll() is not None:
                     raise RuntimeError(f"the page did not come up:\n{proc.stdout.read() if proc.poll() is not None else ''}") from None
                 time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
