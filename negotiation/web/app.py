@@ -343,6 +343,14 @@ def Settings(params: solara.Reactive[dict]):
 
 
 @solara.component
+def PauseSetting(interval: solara.Reactive[int]):
+    """The pause between rounds when playing. Its own component: a component redraws when a value it reads
+    changes, and the page reading this one would redraw every tab at each notch of the slider."""
+    solara.Text(f"Pause between rounds when playing: {interval.value} ms")
+    solara.SliderInt("", value=interval, min=100, max=2000, step=100)
+
+
+@solara.component
 def Page():
     """The classroom page: Mesa's run controls in the sidebar, the game's views in named tabs.
 
@@ -362,8 +370,7 @@ def Page():
         with solara.Card("Run"):
             ModelController(model, model_parameters=params, play_interval=interval, render_interval=every,
                             use_threads=threads)
-            solara.Text(f"Pause between rounds when playing: {interval.value} ms")
-            solara.SliderInt("", value=interval, min=100, max=2000, step=100)
+            PauseSetting(interval)
         with solara.Card("Settings (Reset starts a new game with them)"):
             Settings(params)
     # Not lazy: a seat's game lives in its tab's component, and must not end when the class looks at another tab.
