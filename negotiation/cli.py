@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-plot", action="store_true", help="skip the PNG plot")
     p.set_defaults(func=cmd_replay)
 
-    p = sub.add_parser("ui", help="serve the classroom page (Mesa SolaraViz) on 127.0.0.1")
+    p = sub.add_parser("ui", help="serve the classroom page (Solara, with Mesa's run controls) on 127.0.0.1")
     p.add_argument("scenario", nargs="?", default="june_2025_call", help="a shipped scenario's name or a YAML file")
     p.add_argument("--port", type=port_int, default=8765, help="port on 127.0.0.1 (default: %(default)s)")
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",

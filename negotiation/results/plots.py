@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class RunView(Protocol):
-    """What `plot_run` reads of a run: a RunResult has it, and so does the page's view of a live model."""
+    """What `plot_run` reads of a run (a RunResult has it)."""
 
     @property
     def scenario(self) -> Scenario: ...
@@ -32,11 +32,10 @@ MARKS = {
 }
 
 
-def plot_run(result: RunView, dpi: int = 100, quick: bool = False) -> bytes:
+def plot_run(result: RunView, dpi: int = 100) -> bytes:
     """Four panels: tariffs, controls, utilities, trade and stress; agreements and breaches marked.
 
-    `quick` (for the live page) skips the layout search and legend placement, which cost more
-    than the drawing itself (measured here: about 160 ms a picture at 72 dpi instead of 270 ms).
+    (The classroom page draws its own interactive chart, web/charts.py.)
     """
     s = result.scenario
     rounds = [r["round"] for r in result.rows]
@@ -88,16 +87,13 @@ def plot_run(result: RunView, dpi: int = 100, quick: bool = False) -> bytes:
         if ax is ax_e:  # one legend for the trade panel and its stress axis, so neither covers the other
             more = ax_s.get_legend_handles_labels()
             handles, labels = handles + more[0], labels + more[1]
-        ax.legend(handles, labels, fontsize=7, loc="upper left" if quick else "best")
+        ax.legend(handles, labels, fontsize=7, loc="best")
         ax.grid(alpha=0.25)
     last = max(getattr(result, "rounds", 0) or 0, rounds[-1], 1)
     for ax in axes.flat:
-        ax.set_xlim(0, last)  # the whole game from the start, so a live plot does not rescale each round
+        ax.set_xlim(0, last)  # the whole game from the start
     for ax in axes[1]:
         ax.set_xlabel(f"round ({s.calendar.round_days} days each, from {s.calendar.start})")
     fig.suptitle(f"{s.title} (seed {result.seed})")
-    if quick:
-        fig.subplots_adjust(left=0.06, right=0.94, bottom=0.08, top=0.91, wspace=0.25, hspace=0.25)
-    else:
-        fig.tight_layout()
+    fig.tight_layout()
     return png_bytes(fig, dpi)

@@ -1,1 +1,1 @@
-"""The classroom page in the browser (Mesa SolaraViz) and its headless helpers."""
+"""The classroom page in the browser (Solara, around Mesa's run controls) and its headless helpers."""

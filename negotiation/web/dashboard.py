@@ -1,7 +1,7 @@
 """The headless side of the classroom page: a model built from the page's controls, and its views.
 
-The page (app.py, the only module that imports the UI library) passes plain keyword values, as
-Mesa's SolaraViz does when it rebuilds a model from its sliders; this module turns them into a
+The page (app.py) passes plain keyword values, as Mesa's ModelController does when it rebuilds a
+model from the page's settings at Reset; this module turns them into a
 scenario (a new config, never a mutated one) and a TradeTalksModel, and prepares what the page
 shows, so that all of it is testable without a browser.
 
@@ -127,7 +127,7 @@ def configure(
 
 
 class DashboardModel(TradeTalksModel):
-    """The game as the page builds it: every setting a keyword, as SolaraViz expects.
+    """The game as the page builds it: every setting a keyword, as Mesa's ModelController passes them.
 
     Never raises for a control's value: `problems` lists each value refused (and replaced by its
     default) for the page to show.
