@@ -110,13 +110,13 @@ def UtilityView(model):
 
 @solara.component
 def StoryView(model):
-    """The narrative log, newest first."""
+    """The narrative log, the newest round first (each round read top to bottom)."""
     update_counter.get()
-    with solara.Card("The story so far (newest first)"), solara.Column(style=SCROLL, classes=["story"]):
+    with solara.Card("The story so far (newest round first)"), solara.Column(style=SCROLL, classes=["story"]):
         lines = story_lines(model)
         if not lines:
             solara.Text("Press STEP or the play button to begin.")
-        for line in reversed(lines):
+        for line in lines:
             solara.Text(line, classes=["story-line"])
 
 
@@ -228,7 +228,12 @@ def TeamsView(model):
     joined, set_joined = solara.use_state(False)
     problem, set_problem = solara.use_state("")
     solara.use_effect(lambda: bridge.close, [])  # a closed tab ends its game: the session is saved
-    solara.use_thread(lambda: watch(lambda: screen_key(bridge), set_version) if joined else None, dependencies=[joined])
+
+    def key() -> tuple:  # the seat's screen, and whether the instructor has paused the game
+        table = TABLES.find(code)
+        return (*screen_key(bridge), table is not None and table.paused)
+
+    solara.use_thread(lambda: watch(key, set_version) if joined else None, dependencies=[joined])
 
     def open_game():
         try:
@@ -258,6 +263,10 @@ def TeamsView(model):
         if joined:
             _html("p", f"Game {code.upper()}: you play {seat or 'your seat'}; bots play the governments no team took.",
                   **{"class": "team-joined"})
+            table = TABLES.find(code)
+            if table is not None and table.paused:
+                solara.Warning("The instructor has paused the game: your next question waits until it resumes.",
+                               classes=["team-paused"])
             SeatScreen(bridge, "team", version)
             return
         _html("p", "Open a game with a seat for each team (the scenario and seed are the sidebar's), read out its code; "
@@ -292,7 +301,7 @@ def InstructorView(model):
 
     solara.use_thread(lambda: watch(key, set_version) if watching else None, dependencies=[watching])
 
-    def watch():
+    def start_watching():  # not `watch`: that name is the module's redraw loop, which the thread above calls
         try:
             table = TABLES.get(code)
         except InputError as exc:
@@ -303,7 +312,7 @@ def InstructorView(model):
 
     with solara.Card("Instructor"):
         solara.InputText("Game code", value=code, on_value=set_code, continuous_update=True)
-        solara.Button("Watch this game", on_click=watch, color="primary", classes=["instructor-watch"])
+        solara.Button("Watch this game", on_click=start_watching, color="primary", classes=["instructor-watch"])
         if problem:
             solara.Error(problem, classes=["instructor-problem"])
         if not watching:
@@ -375,7 +384,8 @@ def Page():
             Settings(params)
     # Not lazy: a seat's game lives in its tab's component, and must not end when the class looks at another tab.
     # Only the run's views redraw at each step; the seats' screens redraw when their own game speaks.
-    with solara.lab.Tabs(value=tab, lazy=False):
+    # The bottom padding keeps Solara's "This website runs on Solara" corner off a seat's answer box.
+    with solara.Column(style={"padding-bottom": "64px"}), solara.lab.Tabs(value=tab, lazy=False):
         with solara.lab.Tab(TABS[0]):
             RunChart(model.value)
             StoryView(model.value)

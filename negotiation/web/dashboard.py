@@ -192,8 +192,10 @@ def agreement_rows(model: TradeTalksModel) -> list[dict]:
 
 
 def story_lines(model: TradeTalksModel, last: int = 40) -> list[str]:
-    """The newest lines of the story, newest last."""
-    return [f"Round {e.round}: {sentence(e, model.config)}" for e in model.log[-last:]]
+    """The newest lines of the story, the newest round first and each round in the order it happened (an offer
+    before its answer), as the page shows them."""
+    events = sorted(model.log[-last:], key=lambda e: -e.round)  # sorted() is stable: a round keeps its order
+    return [f"Round {e.round}: {sentence(e, model.config)}" for e in events]
 
 
 def utilities_now(model: TradeTalksModel) -> list[dict]:
@@ -424,8 +426,12 @@ class Tables:
             table = self._tables[code] = GameTable(code, scenario_file, seats, seed, out, instructor)
         return table
 
+    def find(self, code: str) -> GameTable | None:
+        """The game open under `code` (as a browser typed it), or None."""
+        return self._tables.get(str(code).strip().upper()[:8])
+
     def get(self, code: str) -> GameTable:
-        table = self._tables.get(str(code).strip().upper()[:8])
+        table = self.find(code)
         if table is None:
             raise InputError("game code", f"no game {str(code)[:8]!r} is open on this server")
         return table

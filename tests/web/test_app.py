@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from browser import Session, chromium, need_browser, serve
 
@@ -249,6 +251,23 @@ def test_two_browsers_play_one_game_each_seeing_its_own_values_and_the_instructo
     assert "To US:" not in china
     teacher.page.locator(".instructor-pause").click()
     teacher.page.get_by_role("button", name="Resume the game").wait_for(timeout=10_000)
+    b.page.locator(".team-paused").wait_for(timeout=10_000)  # the teams are told
+    teacher.page.get_by_role("button", name="Resume the game").click()
+    b.page.locator(".team-paused").wait_for(state="detached", timeout=10_000)
+    # The instructor's page follows the game on its own: once both teams have played round 1, it asks
+    # before round 2 with no click of the instructor's (it once stayed on round 1 until Watch was clicked again).
+    deadline = time.monotonic() + 90
+    while "before round 2" not in (teacher.page.locator(".instructor-prompt").all_inner_texts() or [""])[0]:
+        assert time.monotonic() < deadline, "the instructor's page never showed round 2's question"
+        for s in (a, b):
+            prompt = s.page.locator(".team-prompt").all_inner_texts()
+            if prompt:
+                said = "n" if "[n]o" in prompt[0] else "r" if "[r]eject" in prompt[0] else ""
+                s.page.get_by_label("Your answer").fill(said)
+                s.page.locator(".team-send").click()
+                s.page.wait_for_timeout(500)
+        teacher.page.wait_for_timeout(300)
+    assert "after round 1 of" in teacher.page.locator(".instructor-state").inner_text()
     for s, name in ((a, "page-teams-us"), (b, "page-teams-china"), (teacher, "page-instructor")):
         s.shot(name)
         assert s.errors == [] and not s.broken()

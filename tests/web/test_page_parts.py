@@ -83,3 +83,19 @@ def test_the_asset_aliases_serve_a_major_version_from_the_stored_exact_one(tmp_p
                                     "/_solara/cdn/vega-embed@6.20.2/build/vega-embed.min.js",
                                     "/_solara/cdn/requirejs@2.3.6/require.js", "/static/main.js"]
     assert all(raw == p.encode() for p, raw in seen)
+
+
+def test_the_story_shows_the_newest_round_first_and_each_round_in_the_order_it_happened():
+    from negotiation.game.records import OfferMade
+    from negotiation.story import sentence
+    from negotiation.web.dashboard import story_lines
+
+    m = played(8)
+    lines = story_lines(m, last=len(m.log))
+    rounds = [int(line.split(":", 1)[0].removeprefix("Round ")) for line in lines]
+    assert rounds == sorted(rounds, reverse=True) and len(set(rounds)) > 1
+    offer = next(i for i, e in enumerate(m.log) if isinstance(e, OfferMade))
+    same = [e for e in m.log if e.round == m.log[offer].round]
+    first = lines.index(next(line for line in lines if line.startswith(f"Round {m.log[offer].round}:")))
+    said = [line.split(": ", 1)[1] for line in lines[first:first + len(same)]]
+    assert said == [sentence(e, m.config) for e in same]  # within a round, the log's own order
