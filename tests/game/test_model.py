@@ -175,6 +175,31 @@ def test_no_government_is_bound_below_its_reservation_value(tiny):
     assert list(m.levels) == [50.0, 50.0]
 
 
+def test_a_decree_past_a_commitment_breaks_the_agreement_and_the_story_says_so(tiny_data):
+    """A government's own rule (a scheduled event or an instructor's inject) that takes an instrument past what it
+    agreed is a breach in the open, told right after the act, as a move's is; a court's ruling is no one's breach."""
+    from negotiation.game.records import EventFired, OpenBreach
+
+    tiny_data["injects"] = [{"name": "decree", "kind": "set_level", "instrument": "a_tariff_b", "level": 40},
+                            {"name": "court", "kind": "set_level", "instrument": "a_tariff_b", "level": 40,
+                             "actor": "court"}]
+    s = truce(tiny_data, expires_round=9)
+    m = TradeTalksModel(s, seed=0, strategies={"A": Silent(), "B": Silent()})
+    m.step()
+    m.inject("decree")
+    m.step()
+    fired = next(i for i, e in enumerate(m.log) if isinstance(e, EventFired) and e.event == "decree")
+    breach = m.log[fired + 1]
+    assert isinstance(breach, OpenBreach) and breach.actor == "A" and breach.agreement == "truce"
+    assert "That breaks A's commitment under the" in sentence(breach, s) and "now void" in sentence(breach, s)
+    assert m.agreements[0].status is AgreementStatus.BROKEN and m.counts.violations["A"] == 1
+    calm = TradeTalksModel(s, seed=0, strategies={"A": Silent(), "B": Silent()})
+    calm.step()
+    calm.inject("court")
+    calm.step()
+    assert not any(isinstance(e, OpenBreach) for e in calm.log)
+
+
 def test_events_fire_in_their_round(tiny_data):
     tiny_data["events"] = [
         {"name": "ruling", "kind": "set_level", "round": 2, "instrument": "a_tariff_b", "level": 0},

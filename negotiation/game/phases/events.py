@@ -14,7 +14,7 @@ import numpy as np
 from negotiation.game.phases.actions import grid_steps
 from negotiation.game.phases.compliance import breach
 from negotiation.game.protocol import Game
-from negotiation.game.records import EventFired
+from negotiation.game.records import EventFired, OpenBreach
 from negotiation.scenario import EventKind, EventSpec, SetLevel, hostile_sign
 from negotiation.strategies.moves import Observation, ObservationKind
 
@@ -42,10 +42,12 @@ def apply(game: Game, e: EventSpec) -> None:
         state.last_contact[frozenset((a, b))] = state.round
         state.open_talks(a, b)
     elif e.kind is EventKind.SET_LEVEL:
-        before = set_level(game, e)
+        before, broken = set_level(game, e)
         spec = game.config.instrument(e.instrument)
         actor = spec.imposer if e.actor.acts_for_government else None
         state.log.append(EventFired(state.round, actor, e.name, e.kind, before, None, e.actor, e.agency))
+        if broken is not None:  # told after the act, as a unilateral move's breach is
+            state.log.append(OpenBreach(state.round, spec.imposer, broken))
         return
     elif e.kind is EventKind.MARKET_SHOCK:
         game.economy.shock(e.stress)
@@ -56,20 +58,21 @@ def apply(game: Game, e: EventSpec) -> None:
     state.log.append(EventFired(state.round, None, e.name, e.kind, before, deal))
 
 
-def set_level(game: Game, e: SetLevel) -> float:
-    """Set the level and let the target see who did it; returns the level replaced."""
+def set_level(game: Game, e: SetLevel) -> tuple[float, str | None]:
+    """Set the level and let the target see who did it; returns the level replaced, and the name of the
+    agreement the act broke (an act of the imposer's government past its commitment), if any."""
     state, index = game.state, game.index
     k = index.inst_index[e.instrument]
     spec = game.config.instruments[k]
     old = float(state.levels[k])
     state.levels[k] = e.level
     if e.level == old:
-        return old
+        return old, None
     imposer, target = spec.imposer, spec.target
     if not e.actor.acts_for_government:
         state.news.append(Observation(state.round, imposer, target, ObservationKind.RULING, spec.name, spec.kind,
                                       steps=grid_steps(old, e.level, spec.step), before=old))
-        return old
+        return old, None
     sign = hostile_sign(spec.kind)
     escalate = sign * (e.level - old) > 0
     (state.counts.escalations if escalate else state.counts.de_escalations)[imposer] += 1
@@ -77,14 +80,14 @@ def set_level(game: Game, e: SetLevel) -> float:
     a = state.agreement_between(imposer, target)
     if escalate and a is not None and spec.name in a.committed and sign * (e.level - a.committed[spec.name]) > 0:
         breach(game, a, imposer, spec.name, overt=True)  # trust falls, the agreement is void, the target sees it
-        return old
+        return old, a.name
     if escalate:  # a decree out of the blue: the target trusts the imposer less, as after a breach
         i, j = index.gov_index[target], index.gov_index[imposer]
         state.trust[i, j] = max(0.0, state.trust[i, j] - game.config.dynamics.trust_penalty)
     kind = ObservationKind.ESCALATION if escalate else ObservationKind.DEESCALATION
     state.news.append(Observation(state.round, imposer, target, kind, spec.name, spec.kind,
                                   steps=grid_steps(old, e.level, spec.step), before=old))
-    return old
+    return old, None
 
 
 def learn(game: Game, instrument: str, actor: str, observer: str, level: float, official: str | None) -> None:
