@@ -771,6 +771,10 @@ class Console:
             return
         self.speaker = seat
         if seat == INSTRUCTOR:
+            # The instructor's '?' shows both sides' values: on a terminal the teams share, the next team's
+            # turn starts on a cleared screen, even where it is the team that had the keyboard last.
+            if self.handover and self.started:
+                self.holder = INSTRUCTOR
             return
         if self.handover and self.holder not in (None, seat) and self.started:
             self.pass_keyboard(seat)

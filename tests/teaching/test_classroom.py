@@ -224,6 +224,16 @@ def test_two_teams_on_one_terminal_pass_the_keyboard_and_see_only_their_own_valu
     assert "handover" not in given  # passing the keyboard is no answer of the game: a replay does not ask for it
 
 
+def test_on_a_shared_terminal_the_instructors_whole_state_is_cleared_before_a_team_sees_the_screen(tmp_path):
+    p = Player(defaults={"act": "", "respond": "r", "propose": "n", "inject": ""}, inject=["?", ""])
+    end = play_two(tmp_path, p, rounds=1, instructor=True)
+    assert not end.paused
+    text = p.text
+    whole = text.index("Instructor's view after round 0")
+    first_turn = text.index("--- US's turn")
+    assert whole < first_turn and "=== Pass the keyboard to US. ===" in text[whole:first_turn]
+
+
 def play_two(tmp_path, player, rounds, seats=("US", "China"), **options):
     return start(DEFAULT, list(seats), rounds=rounds, out=tmp_path, plot=False, ask=player.ask, say=player.say,
                  **options)
