@@ -546,15 +546,26 @@ def mark_events(axes, log: list[LogLine]) -> None:
         seen.add(name)
 
 
+TARIFFS, CONTROLS = "tariffs (additional %)", "controls (0 none .. 3 sweeping)"
+PANELS = {"percent": TARIFFS, "level": CONTROLS, "bn_usd": "purchases ($bn a year)"}
+
+
+def instrument_panels(s: Scenario) -> dict[str, list]:
+    """The scenario's instruments by the panel of their unit (purchases in $bn a year once shared the 0-3 panel
+    of the controls and flattened it); a scenario's own kind of another unit gets a panel of its own."""
+    groups: dict[str, list] = {title: [] for title in PANELS.values()}
+    for spec in s.instruments:
+        unit = s.unit_of(spec.kind)
+        groups.setdefault(PANELS.get(unit, unit), []).append(spec)
+    return {title: specs for title, specs in groups.items() if specs}
+
+
 def instruments_png(d: Debrief) -> bytes:
-    """Tariffs and controls round by round, with the run's events marked."""
+    """The instruments round by round, a panel per unit, with the run's events marked."""
     s, rows = d.folder.scenario, d.folder.rows
     rounds = series(rows, "round")
-    tariffs, controls = "tariffs (additional %)", "controls (0 none .. 3 sweeping)"
-    groups: dict[str, list] = {tariffs: [], controls: []}
-    for spec in s.instruments:
-        groups[tariffs if s.unit_of(spec.kind) == "percent" else controls].append(spec)
-    groups = {k: v for k, v in groups.items() if v}
+    controls = CONTROLS
+    groups = instrument_panels(s)
     fig = new_figure(figsize=(11, 3.6 * len(groups)))
     grid = fig.subplots(len(groups), 1, sharex=True, squeeze=False)
     axes = list(grid[:, 0])

@@ -415,3 +415,14 @@ def test_text_from_the_scenario_and_the_run_is_escaped(tmp_path):
     assert 'alt="&lt;script' not in page  # captions in attributes come from the report, and are escaped too
     for caption in re.findall(r'alt="([^"]*)"', page):
         assert "<" not in caption
+
+
+def test_each_unit_of_instrument_gets_its_own_panel_so_purchases_never_flatten_the_controls():
+    from negotiation.teaching.debrief import instrument_panels
+
+    s = load_scenario(DEFAULT)
+    panels = {title: {spec.name for spec in specs} for title, specs in instrument_panels(s).items()}
+    assert list(panels) == ["tariffs (additional %)", "controls (0 none .. 3 sweeping)", "purchases ($bn a year)"]
+    units = {title: {s.unit_of(spec.kind) for spec in specs} for title, specs in instrument_panels(s).items()}
+    assert all(len(u) == 1 for u in units.values())  # one unit a panel
+    assert sum(map(len, panels.values())) == len(s.instruments)
