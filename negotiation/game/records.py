@@ -243,7 +243,8 @@ class Ratified(Record):
     """The actor government's coalition voted on a package (Putnam's second level).
 
     `values` holds each official's utility of the package and of no deal: why it voted as it did
-    (private to the government, like every value).
+    (private to the government, like every value). `leader_asked`: a person holds the leader's seat
+    and cast its vote.
     """
 
     kind: ClassVar[LogKind] = LogKind.RATIFICATION
@@ -253,12 +254,14 @@ class Ratified(Record):
     opposed: tuple[str, ...]
     leader: str = ""
     values: tuple[tuple[str, float, float], ...] = ()
+    leader_asked: bool = False
 
     @property
     def data(self) -> dict:
         return {"support": self.support, "ratified": self.ratified, "opposed": list(self.opposed),
                 "leader_approves": self.leader_approves,
-                "values": {name: [value, no_deal] for name, value, no_deal in self.values}}
+                "values": {name: [value, no_deal] for name, value, no_deal in self.values},
+                **({"leader_asked": True} if self.leader_asked else {})}
 
 
 @dataclass(frozen=True)

@@ -210,9 +210,16 @@ def reasons(r: Ratified, viewer: str | None) -> str:
     """Why the opponents voted no: the package against no deal for each (private to their own government)."""
     if not sees(viewer, r.actor):
         return ""
-    shown = [f"{name} {value:.3f} against {no_deal:.3f} with no deal" for name, value, no_deal in r.values
-             if name in r.opposed or (name == r.leader and not r.leader_approves)]
-    return "; worth " + ", ".join(shown) if shown else ""
+    # An official may vote no on a package that beats no deal: domestic politics (the vote's shock) outweighed
+    # a small gain. Said, so that a refusal never reads as a contradiction.
+    def why(name: str, value: float, no_deal: float) -> str:
+        if value <= no_deal:
+            return ""
+        return ", the player's decision" if r.leader_asked and name == r.leader else ", a gain too thin to carry at home"
+
+    shown = [f"{name} {value:.3f} against {no_deal:.3f} with no deal{why(name, value, no_deal)}"
+             for name, value, no_deal in r.values if name in r.opposed or (name == r.leader and not r.leader_approves)]
+    return "; worth " + "; ".join(shown) if shown else ""
 
 
 @sentence.register

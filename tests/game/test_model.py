@@ -155,6 +155,19 @@ def test_ratification_needs_the_leader_and_the_threshold(tiny_data):
     assert vote.ratified and vote.support == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("asked, why", [(False, ", a gain too thin to carry at home;"), (True, ", the player's decision;")])
+def test_a_refusal_of_a_package_that_beats_no_deal_says_why(tiny, asked, why):
+    """Domestic politics (the vote's shock) can sink a small gain, or a person in the leader's seat can refuse it:
+    the story says which, so that 'refuses; worth 0.659 against 0.649' never reads as a contradiction."""
+    from negotiation.game.records import Ratified
+
+    refused = Ratified(2, "A", False, 0.0, False, ("Alice", "Anna"), "Alice", (("Alice", 0.659, 0.649),
+                                                                             ("Anna", 0.5, 0.6)), asked)
+    said = sentence(refused, tiny)
+    assert f"Alice 0.659 against 0.649 with no deal{why} Anna 0.500 against 0.600 with no deal." in said
+    assert ("leader_asked" in refused.data) is asked
+
+
 def test_no_government_is_bound_below_its_reservation_value(tiny):
     class Yes(Strategy):
         """Proposes a package terrible for B and accepts anything."""

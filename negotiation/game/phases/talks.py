@@ -220,7 +220,7 @@ def ratify(game: Game, g: str, h: str, offer: Offer) -> bool:
         ask = lambda: gov.ratifier(request(game, g, h, offer, values, no_deal, influence))  # noqa: E731
     result = vote(team, values, no_deal, influence, game.config.information.ratification_noise, game.rng, ask)
     game.state.log.append(Ratified(game.state.round, g, result.ratified, result.support, result.leader_approves,
-                                   result.opposed, team.names[team.leader], result.values))
+                                   result.opposed, team.names[team.leader], result.values, ask is not None))
     return result.ratified
 
 
