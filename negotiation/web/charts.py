@@ -80,6 +80,17 @@ def events(model: TradeTalksModel) -> pd.DataFrame:
 PANELS = ("tariffs", "controls", "utility", "trade", "stress")
 
 
+def with_tail(data: pd.DataFrame) -> pd.DataFrame:
+    """Each line's last value carried one round on (`tail` true), so that a step-after line draws the newest level
+    as a step, not only as the jump into it; the points that answer a hover leave the tail out."""
+    data = data.assign(tail=False)
+    if data.empty:
+        return data
+    last = data[data["round"] == data["round"].max()].assign(tail=True)
+    last["round"] += 1
+    return pd.concat([data, last], ignore_index=True)
+
+
 def run_chart(model: TradeTalksModel) -> dict:
     """The five panels as one Vega-Lite specification (a dict), the x axis spanning the whole game.
 
@@ -88,7 +99,7 @@ def run_chart(model: TradeTalksModel) -> dict:
     """
     c = model.config
     spec = dict(_layout(c.title, model.seed, model.rounds, c.calendar.round_days, str(c.calendar.start)))
-    data = series(model)
+    data = with_tail(series(model))
     spec["datasets"] = {name: data[data["panel"] == name].to_dict("records") for name in PANELS}
     spec["datasets"]["events"] = events(model).to_dict("records")
     return spec
@@ -96,7 +107,7 @@ def run_chart(model: TradeTalksModel) -> dict:
 
 @functools.lru_cache(maxsize=64)
 def _layout(title: str, seed: int, rounds: int, round_days: int, start: str) -> dict:
-    x = alt.X("round:Q", scale=alt.Scale(domain=[0, max(rounds, 1)], nice=False),
+    x = alt.X("round:Q", scale=alt.Scale(domain=[0, max(rounds, 1) + 1], nice=False),
               title=f"round ({round_days} days each, from {start})")
     # One hover for every panel, so that their cursors move together: each panel carries the same named
     # selection, which Altair merges into one (and warns that it did: that merge is what is wanted).
@@ -107,8 +118,14 @@ def _layout(title: str, seed: int, rounds: int, round_days: int, start: str) -> 
     def rules(legend: bool) -> alt.Chart:  # the events' legend once, under the last panel
         return alt.Chart(alt.Data(name="events")).mark_rule(strokeWidth=2, opacity=0.45).encode(
             x=x, color=alt.Color("event:N", scale=alt.Scale(domain=kinds, range=colours),
-                                 legend=alt.Legend(title="events marked", orient="bottom") if legend else None),
-            tooltip=[alt.Tooltip("round:Q"), alt.Tooltip("date:N"), alt.Tooltip("event:N"), alt.Tooltip("what:N")])
+                                 legend=alt.Legend(title="events marked", orient="bottom") if legend else None))
+
+    def rule_tips() -> alt.Chart:
+        # Drawn over the lines' hover (which answers anywhere in the panel), nine pixels wide and all but
+        # invisible: the pointer on an event's rule gets the event, anywhere else the nearest line's value.
+        return alt.Chart(alt.Data(name="events")).mark_rule(strokeWidth=9, opacity=0.01, color="black").encode(
+            x=x, tooltip=[alt.Tooltip("round:Q"), alt.Tooltip("date:N"), alt.Tooltip("event:N"),
+                          alt.Tooltip("what:N")])
 
     def panel(name: str, title: str, y_title: str, scale: alt.Scale | None = None,
               width: int = WIDTH, height: int = HEIGHT, events_legend: bool = False) -> alt.LayerChart:
@@ -116,12 +133,13 @@ def _layout(title: str, seed: int, rounds: int, round_days: int, start: str) -> 
         y = alt.Y("value:Q", title=y_title, scale=scale or alt.Scale(zero=False))
         colour = alt.Color("series:N", legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=260))
         lines = base.mark_line(interpolate="step-after", strokeWidth=2).encode(x=x, y=y, color=colour)
-        points = base.mark_point(size=60, filled=True).encode(
+        points = base.mark_point(size=60, filled=True).transform_filter("!datum.tail").encode(
             x=x, y=y, color=alt.Color("series:N", legend=None), opacity=alt.condition(hover, alt.value(1), alt.value(0)),
             tooltip=[alt.Tooltip("series:N", title="line"), alt.Tooltip("round:Q"), alt.Tooltip("date:N"),
                      alt.Tooltip("text:N", title="value")]).add_params(hover)
         cursor = base.mark_rule(color="gray").encode(x=x).transform_filter(hover)
-        return alt.layer(rules(events_legend), lines, points, cursor).resolve_scale(color="independent").properties(
+        return alt.layer(rules(events_legend), lines, points, cursor, rule_tips()).resolve_scale(
+            color="independent").properties(
             width=width, height=height)
 
     with warnings.catch_warnings():

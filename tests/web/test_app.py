@@ -49,6 +49,16 @@ def test_the_chart_answers_a_hover_with_the_value_in_words_and_marks_the_agreeme
         if tip.count() and tip.is_visible():
             seen.append(tip.inner_text())
     assert any("tariff on" in text and "%" in text and "2025" in text for text in seen), seen
+    events = []  # and on the agreement's rule, what happened, in the story's words
+    for dx in range(40, 440, 3):
+        s.page.mouse.move(box["x"] + dx, box["y"] + 150)
+        s.page.wait_for_timeout(30)
+        if tip.count() and tip.is_visible() and "agreement" in tip.inner_text():
+            events.append(tip.inner_text())
+            break
+    assert events and "Agreement signed between" in events[0] and f"{when}" in events[0], events
+    s.page.mouse.move(box["x"] + 200, box["y"] + 120)
+    s.page.wait_for_timeout(200)
     s.shot("page-chart-hover")
     assert s.errors == [] and s.external == [] and not s.broken()
     s.close()

@@ -29,7 +29,10 @@ def test_the_chart_carries_every_line_with_its_value_in_words_and_marks_the_agre
     assert set(PANELS) | {"events"} == set(data)
     tariffs = {r["series"] for r in data["tariffs"]}
     assert tariffs == {"US tariff on China", "China tariff on US"}
-    assert {r["round"] for r in data["tariffs"]} == set(range(m.round + 1))
+    assert {r["round"] for r in data["tariffs"] if not r["tail"]} == set(range(m.round + 1))
+    tail = [r for r in data["tariffs"] if r["tail"]]  # the newest level drawn as a step, one round on
+    assert {r["round"] for r in tail} == {m.round + 1} and {r["series"] for r in tail} == tariffs
+    assert "!datum.tail" in str(spec)  # ... which no hover answers
     assert any(r["text"] == "30%" for r in data["tariffs"])  # the tooltip's words, as the story says them
     signed = [e.round for e in m.log if isinstance(e, Signed)]
     assert signed and {r["round"] for r in data["events"] if r["event"] == "agreement"} == set(signed)
