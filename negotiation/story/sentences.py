@@ -381,11 +381,14 @@ def _(r: OfficialRefused, s: Scenario, viewer: str | None = None) -> str:
 
 @sentence.register
 def _(r: InfluenceShifted, s: Scenario, viewer: str | None = None) -> str:
-    gained = sorted(((after - before, name) for name, before, after in r.shares), reverse=True)
-    up = [name for d, name in gained if d > 0]
-    text = f"The balance inside {r.actor} shifts after {r.cause}"
+    # As shown, to two places: a share whose shown value does not move is left out ("Trump 0.39 to 0.39" told
+    # nothing), and only a shown gain counts as a shift toward someone.
+    moved = [(name, before, after) for name, before, after in r.shares if round(before, 2) != round(after, 2)]
+    up = [name for *_, name in sorted(((round(after - before, 2), after - before, name)
+                                       for name, before, after in moved if after > before), reverse=True)]
+    text = f"The balance inside {r.actor} shifts {'' if moved else 'slightly '}after {r.cause}"
     if up:
         text += f", toward {' and '.join(up[:2])}"
-    if sees(viewer, r.actor or ""):
-        text += " (" + ", ".join(f"{name} {before:.2f} to {after:.2f}" for name, before, after in r.shares) + ")"
+    if moved and sees(viewer, r.actor or ""):
+        text += " (" + ", ".join(f"{name} {before:.2f} to {after:.2f}" for name, before, after in moved) + ")"
     return text + "."

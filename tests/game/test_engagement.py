@@ -258,6 +258,11 @@ def test_a_market_fall_shifts_influence_toward_those_who_watch_markets_and_the_s
     assert [(name, round(after, 6)) for name, _, after in shift.shares] == [("Alice", 0.4), ("Dora", 0.6)]
     assert m.counts.influence_shifts == {"A": 1, "B": 0}
     assert "The balance inside A shifts after a market fall, toward Dora" in sentence(shift, m.config)
+    # Shares as shown, to two places: one that does not visibly move is left out, and a shift none shows is slight.
+    small = InfluenceShifted(3, "A", "a market fall", (("Alice", 0.391, 0.389), ("Bob", 0.25, 0.29), ("Dora", 0.359, 0.321)))
+    assert sentence(small, m.config).endswith("toward Bob (Bob 0.25 to 0.29, Dora 0.36 to 0.32).")
+    tiny_shift = InfluenceShifted(3, "A", "a market fall", (("Alice", 0.391, 0.389), ("Dora", 0.609, 0.611)))
+    assert sentence(tiny_shift, m.config) == "The balance inside A shifts slightly after a market fall."
     # Government values read the new influence, cached tables included.
     v = m.values
     off, gov = v.current_utilities()
