@@ -10,6 +10,7 @@ so that a session can be resumed after Ctrl-C and replayed exactly, or from a ro
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import textwrap
 from collections import deque
@@ -1090,10 +1091,21 @@ def start_with_remote(scenario_file: str | Path, seats: list[str], remote: list[
     joined = lobby.wait()
     routed_ask, routed_say = router(joined, ask, say)
     try:
-        return new_session(scenario_file, seats, ask=routed_ask, say=routed_say, routed=True, **options).play()
+        end = new_session(scenario_file, seats, ask=routed_ask, say=routed_say, routed=True, **options).play()
+        for r in joined.values():  # each other terminal is told how the game ended, and what to do next
+            with contextlib.suppress(EOFError):
+                r.send(end=ending(end))
+        return end
     finally:
         for r in joined.values():
             r.close()
+
+
+def ending(end: SessionEnd) -> str:
+    """How a game ended, in words for a terminal that did not start it."""
+    if end.paused:
+        return f"The game was stopped on the first terminal. {end.message}"
+    return f"The game is over. {end.message}\nNext: python run.py debrief {end.folder}"
 
 
 def new_session(scenario_file: str | Path, seats: list[str], *, seed: int = 1, rounds: int | None = None,

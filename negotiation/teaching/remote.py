@@ -121,5 +121,8 @@ def join(address: str, code: str, ask: Callable[[str], str] = input, say: Callab
                 say(message["say"])
             elif "ask" in message:
                 conn.sendall((json.dumps({"answer": ask(message["ask"])}) + "\n").encode("utf-8"))
-    say("The game has ended (or was paused) on the other terminal.")
+            elif "end" in message:
+                say(message["end"])
+                return 0
+    say("The other terminal closed the game without saying how it ended (it may have been stopped there).")
     return 0

@@ -401,6 +401,8 @@ def test_two_teams_in_two_terminals_on_one_machine(tmp_path):
         wait_for(guest_tty, "Enter when done: ", there)
         os.write(guest_tty, b"\n")
         wait_for(host_tty, "Next: python run.py debrief", here)
+        wait_for(guest_tty, "Next: python run.py debrief", there)  # the second terminal is told how it ended
+        assert "The game is over. Wrote " in there[0]
         assert host.wait(timeout=20) == 0 and guest.wait(timeout=20) == 0
         assert "China's turn" not in here[0]
     finally:
