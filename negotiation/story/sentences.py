@@ -363,20 +363,22 @@ def _(r: OfficialMoved, s: Scenario, viewer: str | None = None) -> str:
             f"(an act of {r.actor}).")
 
 
-@sentence.register
-def _(r: OfficialStopped, s: Scenario, viewer: str | None = None) -> str:
+def held_back(r: OfficialStopped | OfficialRefused, s: Scenario, viewer: str | None, why: str) -> str:
+    """An official's move that did not happen: the other side sees only that nothing moved."""
     if not sees(viewer, r.actor or ""):
         return f"{r.actor} keeps {label(s.instrument(r.instrument))} where it is."
     return (f"{official_title(s, r.official)} would take {label(s.instrument(r.instrument))} to "
-            f"{level_text(s, r.instrument, r.level)} within its mandate; {r.actor}'s players stopped it.")
+            f"{level_text(s, r.instrument, r.level)}{why}.")
+
+
+@sentence.register
+def _(r: OfficialStopped, s: Scenario, viewer: str | None = None) -> str:
+    return held_back(r, s, viewer, f" within its mandate; {r.actor}'s players stopped it")
 
 
 @sentence.register
 def _(r: OfficialRefused, s: Scenario, viewer: str | None = None) -> str:
-    if not sees(viewer, r.actor or ""):
-        return f"{r.actor} keeps {label(s.instrument(r.instrument))} where it is."
-    return (f"{official_title(s, r.official)} would take {label(s.instrument(r.instrument))} to "
-            f"{level_text(s, r.instrument, r.level)}, but that needs the leader: {r.why}.")
+    return held_back(r, s, viewer, f", but that needs the leader: {r.why}")
 
 
 @sentence.register
