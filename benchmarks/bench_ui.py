@@ -82,8 +82,8 @@ def main() -> int:
         page.locator(".vega-embed canvas").first.wait_for(timeout=15_000)
 
         def step() -> None:
-            last = page.get_by_text(" of ", exact=False).filter(has_text="Round").first.inner_text()
-            if s.round() == int(last.split(" of ", 1)[1].split(":", 1)[0]):  # the run is over: a new game, untimed
+            done, total = s.progress()
+            if done == total:  # the run is over: a new game, untimed
                 page.get_by_role("button", name="Reset").click()
                 page.get_by_text("Round 0 of", exact=False).first.wait_for(timeout=15_000)
                 s.step(1)

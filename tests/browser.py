@@ -121,8 +121,13 @@ class Session:
             self.page.get_by_text(f"Round {before + 1} of", exact=False).first.wait_for(timeout=15_000)
 
     def round(self) -> int:
+        return self.progress()[0]
+
+    def progress(self) -> tuple[int, int]:
+        """The round the page shows, and the game's last: from its "Round R of N" title."""
         text = self.page.get_by_text(" of ", exact=False).filter(has_text="Round").first.inner_text()
-        return int(text.split("Round", 1)[1].split("of", 1)[0])
+        done, total = text.split("Round", 1)[1].split(":", 1)[0].split("of", 1)
+        return int(done), int(total)
 
     def story(self) -> list[str]:
         return self.page.locator(".story-line").all_inner_texts()
